@@ -38,6 +38,15 @@ export default defineConfig({
           include: ['test/client/**/*.test.{ts,tsx}'],
         },
       },
+      {
+        test: {
+          // Real Chromium (Debian's package) driven by playwright-core.
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 });

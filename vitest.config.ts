@@ -9,6 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        extends: true,
         test: {
           name: 'shared',
           environment: 'node',
@@ -16,6 +17,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'shared-dom',
           environment: 'happy-dom',
@@ -24,6 +26,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'server',
           environment: 'node',
@@ -31,6 +34,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         plugins: [preact()],
         test: {
           name: 'client',

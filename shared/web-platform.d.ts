@@ -36,3 +36,7 @@ declare const crypto: {
 
 declare function btoa(data: string): string;
 declare function atob(data: string): string;
+
+declare function setTimeout(callback: () => void, ms?: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+declare function queueMicrotask(callback: () => void): void;

@@ -1,0 +1,160 @@
+// Sign-in: picks the strongest mechanism both sides support and falls back
+// down the chain (SASL SCRAM, PLAIN, LOGIN, CRAM-MD5, then USER/PASS; APOP
+// only when asked or nothing else is offered). Talks through the session.
+
+import type { Pop3Command } from './command.ts';
+import { localError, Pop3Error, Pop3ReplyError } from './errors.ts';
+import type { Capabilities, Greeting } from './replies.ts';
+import {
+  apopDigest,
+  canSendInitialResponse,
+  createSaslMechanism,
+  decodeBase64,
+  encodeBase64,
+  SASL_PREFERENCE,
+} from './sasl/index.ts';
+import type { Pop3Session, Reply } from './session.ts';
+
+export interface Credentials {
+  username: string;
+  password: string;
+  authzid?: string;
+}
+
+export interface LoginOptions {
+  /** Use APOP first (the user asked for it). Otherwise APOP is the last resort. */
+  preferApop?: boolean;
+  /** Only try these mechanisms ('SCRAM-SHA-256', …, 'USER', 'APOP'). */
+  mechanisms?: readonly string[];
+}
+
+interface AuthContext {
+  greeting: Greeting;
+  caps: Capabilities;
+  credentials: Credentials;
+  options: LoginOptions;
+}
+
+/** The order in which mechanisms will be tried with this server. */
+export function chooseMechanisms(context: Omit<AuthContext, 'credentials'>): string[] {
+  const { greeting, caps, options } = context;
+  const offered = new Set(caps.sasl);
+  const chain = SASL_PREFERENCE.filter((name) => offered.has(name));
+  // RFC 2449 §6.3: USER is advertised when USER/PASS works; without CAPA we assume it.
+  if (caps.hasUser || !caps.isKnown) chain.push('USER');
+  if (greeting.apopTimestamp) {
+    if (options.preferApop) chain.unshift('APOP');
+    else if (chain.length === 0) chain.push('APOP');
+  }
+  const allowed = options.mechanisms;
+  return allowed ? chain.filter((name) => allowed.includes(name)) : chain;
+}
+
+function isCredentialFailure(error: Pop3ReplyError): boolean {
+  // RFC 3206 §4: [AUTH] means the credentials were wrong; trying another
+  // mechanism would only add failed attempts (and lockouts).
+  return error.responseCode === 'AUTH';
+}
+
+/** Authenticate; resolves to the mechanism that worked. */
+export async function authenticate(session: Pop3Session, context: AuthContext): Promise<string> {
+  const chain = chooseMechanisms(context);
+  if (chain.length === 0) {
+    throw localError('POP3_NO_AUTH_MECHANISM', 'the server offers no sign-in method we support');
+  }
+  let lastError: Pop3ReplyError | undefined;
+  for (const mechanism of chain) {
+    try {
+      await tryMechanism(session, mechanism, context);
+      return mechanism;
+    } catch (error) {
+      if (!(error instanceof Pop3ReplyError) || error.isTransient) throw error;
+      lastError = error;
+      if (isCredentialFailure(error)) break;
+    }
+  }
+  throw new Pop3ReplyError(
+    'POP3_AUTH_FAILED',
+    'the server did not accept the user name or password',
+    lastError?.command ?? chain.join(', '),
+    lastError?.responseCode,
+    lastError?.serverText ?? '',
+  );
+}
+
+async function expectOk(session: Pop3Session, command: Pop3Command): Promise<void> {
+  const reply = await session.exchange(command);
+  if (reply.status.kind !== 'ok') throw session.replyError(command, reply, 'POP3_ERR');
+}
+
+async function tryMechanism(
+  session: Pop3Session,
+  mechanism: string,
+  { greeting, credentials }: AuthContext,
+): Promise<void> {
+  const { username, password } = credentials;
+  if (mechanism === 'USER') {
+    const user: Pop3Command = { verb: 'USER', name: username };
+    const pass: Pop3Command = { verb: 'PASS', password };
+    if (!session.isPipelining) {
+      await expectOk(session, user);
+      await expectOk(session, pass);
+      return;
+    }
+    // RFC 2449 §6.6: with PIPELINING, USER and PASS may leave together.
+    const [userReply, passReply] = await Promise.all([
+      session.exchange(user),
+      session.exchange(pass),
+    ]);
+    if (userReply.status.kind !== 'ok') throw session.replyError(user, userReply, 'POP3_ERR');
+    if (passReply.status.kind !== 'ok') throw session.replyError(pass, passReply, 'POP3_ERR');
+    return;
+  }
+  if (mechanism === 'APOP') {
+    const digest = apopDigest(greeting.apopTimestamp ?? '', password);
+    await expectOk(session, { verb: 'APOP', name: username, digest });
+    return;
+  }
+  await saslExchange(session, mechanism, credentials);
+}
+
+/** RFC 5034 §4: AUTH with an optional initial response, then challenge/response. */
+async function saslExchange(
+  session: Pop3Session,
+  name: string,
+  credentials: Credentials,
+): Promise<void> {
+  const mechanism = createSaslMechanism(name, credentials);
+  if (!mechanism) throw localError('POP3_NO_AUTH_MECHANISM', `${name} is not supported`);
+  let initial = await mechanism.start();
+  let command: Pop3Command = { verb: 'AUTH', mechanism: name };
+  if (initial !== undefined && canSendInitialResponse(name, initial)) {
+    command = { ...command, initialResponse: encodeBase64(initial) };
+    initial = undefined;
+  }
+  let reply: Reply = await session.exchange(command);
+  while (reply.status.kind === 'continue') {
+    let response: Uint8Array;
+    try {
+      if (initial !== undefined) {
+        // The initial response did not fit the AUTH line; the server asks for it.
+        response = initial;
+        initial = undefined;
+      } else {
+        response = await mechanism.respond(decodeBase64(reply.status.text.trim()));
+      }
+    } catch (error) {
+      // Cancel so the server and we stay in step, then report why.
+      await session.exchange({ verb: 'SASL', response: '*' }).catch(() => undefined);
+      throw error;
+    }
+    command = { verb: 'SASL', response: encodeBase64(response) };
+    reply = await session.exchange(command);
+  }
+  if (reply.status.kind !== 'ok') throw session.replyError(command, reply, 'POP3_ERR');
+  if (!mechanism.isComplete()) {
+    // SCRAM: a server that says +OK without proving it knows the password
+    // may be an impostor (RFC 5802 §9).
+    throw new Pop3Error('POP3_SASL_FAILED', `${name}: the server did not prove its identity`);
+  }
+}

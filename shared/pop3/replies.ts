@@ -1,0 +1,184 @@
+// Parsers for the content of POP3 replies: greeting, CAPA, STAT, LIST, UIDL.
+// Every listing is checked; one that breaks the rules is an error, not data.
+
+import { protocolError, type Pop3ProtocolError } from './errors.ts';
+import { isValidApopTimestamp } from './sasl/index.ts';
+
+export interface Greeting {
+  text: string;
+  /** RFC 1939 §7 APOP timestamp, only when it is a well-formed msg-id. */
+  apopTimestamp: string | undefined;
+  /** A `<…>` token was there but failed validation (too long, malformed). */
+  hasInvalidTimestamp: boolean;
+}
+
+export interface Capabilities {
+  /** Every capability line, keyed by upper-case name, with its arguments. */
+  raw: ReadonlyMap<string, readonly string[]>;
+  /** False when the server refused CAPA: we know nothing, so we assume RFC 1939. */
+  isKnown: boolean;
+  sasl: readonly string[];
+  hasTop: boolean;
+  hasUidl: boolean;
+  hasUser: boolean;
+  hasPipelining: boolean;
+  hasStls: boolean;
+  hasRespCodes: boolean;
+  hasAuthRespCode: boolean;
+  /** RFC 2449 §6.5: seconds the server wants between logins. */
+  loginDelaySeconds: number | undefined;
+  /** RFC 2449 §6.7: days messages are kept; 'never', or undefined when unknown. */
+  expireDays: number | 'never' | undefined;
+  implementation: string | undefined;
+}
+
+export interface Stat {
+  count: number;
+  size: number;
+}
+
+export interface ListEntry {
+  msg: number;
+  size: number;
+}
+
+export interface UidlEntry {
+  msg: number;
+  uidl: string;
+}
+
+const NUMBER = /^[0-9]{1,15}$/;
+/** RFC 1939 §7: a unique-id is 1 to 70 characters in the range 0x21 to 0x7E. */
+const UIDL = /^[!-~]{1,70}$/;
+
+function bad(message: string): Pop3ProtocolError {
+  return protocolError('POP3_BAD_LISTING', message);
+}
+
+function toNumber(text: string | undefined): number | undefined {
+  return text !== undefined && NUMBER.test(text) ? Number(text) : undefined;
+}
+
+/** The greeting text (after `+OK`), with its APOP timestamp if valid. */
+export function parseGreeting(text: string): Greeting {
+  // indexOf, not a regex: a greeting of 100,000 '<' must stay linear (SECURITY.md 32).
+  const close = text.lastIndexOf('>');
+  const open = close < 0 ? -1 : text.lastIndexOf('<', close);
+  if (open < 0) return { text, apopTimestamp: undefined, hasInvalidTimestamp: false };
+  const candidate = text.slice(open, close + 1);
+  const isValid = isValidApopTimestamp(candidate);
+  return {
+    text,
+    apopTimestamp: isValid ? candidate : undefined,
+    hasInvalidTimestamp: !isValid,
+  };
+}
+
+/** What we assume about a server that does not answer CAPA. */
+export const UNKNOWN_CAPABILITIES: Capabilities = {
+  raw: new Map(),
+  isKnown: false,
+  sasl: [],
+  hasTop: true,
+  hasUidl: true,
+  hasUser: true,
+  hasPipelining: false,
+  hasStls: false,
+  hasRespCodes: false,
+  hasAuthRespCode: false,
+  loginDelaySeconds: undefined,
+  expireDays: undefined,
+  implementation: undefined,
+};
+
+/** RFC 2449 §5: one capability per line, a name then space-separated arguments. */
+export function parseCapa(lines: readonly string[]): Capabilities {
+  const raw = new Map<string, string[]>();
+  for (const line of lines) {
+    const [name, ...args] = line.trim().split(/\s+/);
+    if (name) raw.set(name.toUpperCase(), args);
+  }
+  const expire = raw.get('EXPIRE')?.[0];
+  return {
+    raw,
+    isKnown: true,
+    sasl: (raw.get('SASL') ?? []).map((mechanism) => mechanism.toUpperCase()),
+    hasTop: raw.has('TOP'),
+    hasUidl: raw.has('UIDL'),
+    hasUser: raw.has('USER'),
+    hasPipelining: raw.has('PIPELINING'),
+    hasStls: raw.has('STLS'),
+    hasRespCodes: raw.has('RESP-CODES'),
+    hasAuthRespCode: raw.has('AUTH-RESP-CODE'),
+    loginDelaySeconds: toNumber(raw.get('LOGIN-DELAY')?.[0]),
+    expireDays: expire?.toUpperCase() === 'NEVER' ? 'never' : toNumber(expire),
+    implementation: raw.get('IMPLEMENTATION')?.join(' '),
+  };
+}
+
+/** `+OK count size` (RFC 1939 §5). */
+export function parseStat(text: string): Stat {
+  const [count, size] = text.split(' ').map(toNumber);
+  if (count === undefined || size === undefined) throw bad(`bad STAT reply: ${text.slice(0, 40)}`);
+  return { count, size };
+}
+
+function splitPair(line: string, what: string): [number, string] {
+  const space = line.indexOf(' ');
+  const msg = toNumber(space < 0 ? undefined : line.slice(0, space));
+  if (msg === undefined || msg < 1) throw bad(`bad ${what} line: ${line.slice(0, 40)}`);
+  return [msg, line.slice(space + 1).split(' ')[0] ?? ''];
+}
+
+function checkNumbers(msgs: readonly number[], count: number | undefined, what: string): void {
+  const seen = new Set<number>();
+  for (const msg of msgs) {
+    if (count !== undefined && msg > count) throw bad(`${what} names message ${msg} of ${count}`);
+    if (seen.has(msg)) throw bad(`${what} names message ${msg} twice`);
+    seen.add(msg);
+  }
+}
+
+/** One `msg size` line: a multi-line LIST entry or the text of `LIST n`'s +OK. */
+export function parseListLine(line: string): ListEntry {
+  const [msg, sizeText] = splitPair(line, 'LIST');
+  const size = toNumber(sizeText);
+  if (size === undefined) throw bad(`bad LIST size: ${line.slice(0, 40)}`);
+  return { msg, size };
+}
+
+/** One `msg uidl` line: a multi-line UIDL entry or the text of `UIDL n`'s +OK. */
+export function parseUidlLine(line: string): UidlEntry {
+  const [msg, uidl] = splitPair(line, 'UIDL');
+  if (!UIDL.test(uidl)) throw bad(`bad unique-id for message ${msg}`);
+  return { msg, uidl };
+}
+
+/** A multi-line LIST; with `count` (from STAT) numbers must be within 1..count. */
+export function parseList(lines: readonly string[], count?: number): ListEntry[] {
+  const entries = lines.map(parseListLine);
+  checkNumbers(
+    entries.map((entry) => entry.msg),
+    count,
+    'LIST',
+  );
+  return entries;
+}
+
+/** A multi-line UIDL: numbers within 1..count, each unique-id printable and unique. */
+export function parseUidl(lines: readonly string[], count?: number): UidlEntry[] {
+  const entries = lines.map(parseUidlLine);
+  checkNumbers(
+    entries.map((entry) => entry.msg),
+    count,
+    'UIDL',
+  );
+  const seen = new Set<string>();
+  for (const { uidl, msg } of entries) {
+    // RFC 1939 §7: unique-ids are unique within a maildrop; a duplicate would
+    // let a delete hit the wrong message.
+    if (seen.has(uidl)) throw bad(`UIDL repeats a unique-id (message ${msg})`);
+    seen.add(uidl);
+  }
+  return entries;
+}

@@ -1,0 +1,525 @@
+// The POP3 client session: a queue of sent commands matched to replies,
+// pipelining when the server allows it, and the RFC 1939 states. Runs over an
+// abstract transport; knows nothing of TLS, sockets or WebSockets.
+
+import { concatBytes, decodeText, splitLines } from './bytes.ts';
+import { encodeCommand, redactCommand, replyShape, type Pop3Command } from './command.ts';
+import type { Pop3Error } from './errors.ts';
+import {
+  localError,
+  Pop3ProtocolError,
+  Pop3ReplyError,
+  protocolError,
+  type Pop3ErrorCode,
+} from './errors.ts';
+import { authenticate, type Credentials, type LoginOptions } from './auth.ts';
+import {
+  parseCapa,
+  parseGreeting,
+  parseList,
+  parseListLine,
+  parseStat,
+  parseUidl,
+  parseUidlLine,
+  UNKNOWN_CAPABILITIES,
+  type Capabilities,
+  type Greeting,
+  type ListEntry,
+  type Stat,
+  type UidlEntry,
+} from './replies.ts';
+import { DEFAULT_PARSER_LIMITS, ReplyParser, type ParserLimits } from './reply-parser.ts';
+import type { StatusLine } from './status.ts';
+
+/** What the session needs from a connection. receive() takes ownership of the bytes it is given. */
+export interface Pop3Transport {
+  write(bytes: Uint8Array): void;
+  close(): void;
+}
+
+export interface SessionLimits extends ParserLimits {
+  /** Commands sent and not yet answered. */
+  maxQueue: number;
+  /** CAPA, LIST and UIDL bodies. */
+  maxListingBytes: number;
+  /** RETR and TOP bodies when the size is unknown; otherwise LIST size × 1.1 + 64 KiB, capped here. */
+  maxMessageBytes: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  ...DEFAULT_PARSER_LIMITS,
+  maxQueue: 100_000,
+  maxListingBytes: 64 * 1024 * 1024,
+  maxMessageBytes: 256 * 1024 * 1024,
+};
+
+export type SessionState = 'greeting' | 'authorization' | 'transaction' | 'update' | 'closed';
+
+export interface Pop3SessionOptions {
+  limits?: Partial<SessionLimits>;
+  /** 'off' for servers known to advertise PIPELINING and then break it. */
+  pipelining?: 'auto' | 'off';
+  /** Fail when a reply is awaited and no byte arrives for this long; 0 disables. */
+  replyTimeoutMs?: number;
+}
+
+export interface Reply {
+  status: StatusLine;
+  body: Uint8Array | undefined;
+}
+
+export interface RetrOptions {
+  /** The size from LIST, to bound the reply and report progress. */
+  expectedSize?: number;
+  onProgress?: (received: number, expected: number | undefined) => void;
+}
+
+interface Pending {
+  command: Pop3Command;
+  maxBytes: number;
+  status: StatusLine | undefined;
+  chunks: Uint8Array[];
+  /** Sees each body chunk as it arrives (progress, streaming). */
+  observe: ((chunk: Uint8Array) => void) | undefined;
+  /** Keep the chunks to resolve with the whole body; false when streaming. */
+  isCollected: boolean;
+  resolve: (reply: Reply) => void;
+  reject: (error: unknown) => void;
+}
+
+const SLACK = 64 * 1024;
+
+/** The bytes up to and including the blank line that ends the header block. */
+function headerBlock(message: Uint8Array): Uint8Array {
+  for (let lf = message.indexOf(0x0a); lf >= 0; lf = message.indexOf(0x0a, lf + 1)) {
+    const next = message[lf + 1];
+    if (next === 0x0a) return message.subarray(0, lf + 2);
+    if (next === 0x0d && message[lf + 2] === 0x0a) return message.subarray(0, lf + 3);
+  }
+  return message;
+}
+
+/**
+ * A POP3 session over a transport. Feed it bytes with receive(); call
+ * transportClosed() when the connection ends.
+ */
+export class Pop3Session {
+  readonly greeting: Promise<Greeting>;
+  private currentState: SessionState = 'greeting';
+  private readonly limits: SessionLimits;
+  private readonly parser: ReplyParser;
+  private readonly inFlight: Pending[] = [];
+  private inFlightHead = 0;
+  private readonly waiting: Pending[] = [];
+  private outbox: Uint8Array[] = [];
+  private isFlushScheduled = false;
+  private caps: Capabilities | undefined;
+  /** The state in which `caps` was read: RFC 2449 §5 lets them change after login. */
+  private capsState: SessionState | undefined;
+  private uidlMap: Map<number, string> | undefined;
+  private timer: unknown;
+  private pipeliningBroken = false;
+  private closeError: Pop3Error | undefined;
+
+  constructor(
+    private readonly transport: Pop3Transport,
+    private readonly options: Pop3SessionOptions = {},
+  ) {
+    this.limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
+    this.parser = new ReplyParser(
+      {
+        onStatus: (status) => this.onStatus(status),
+        onData: (chunk) => this.onData(chunk),
+        onEnd: () => this.onEnd(),
+        onError: (error) => this.fail(error),
+      },
+      this.limits,
+    );
+    this.greeting = this.enqueue({ verb: 'NOOP' }, 'greeting').then((reply) => {
+      if (reply.status.kind !== 'ok') throw this.replyError({ verb: 'NOOP' }, reply, 'POP3_ERR');
+      this.currentState = 'authorization';
+      return parseGreeting(reply.status.text);
+    });
+    // An unobserved rejection here is reported through the first command instead.
+    this.greeting.catch(() => undefined);
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  /** True once a pipelined batch came back out of step: reconnect with pipelining 'off'. */
+  get isPipeliningBroken(): boolean {
+    return this.pipeliningBroken;
+  }
+
+  /** Bytes from the server. */
+  receive(bytes: Uint8Array): void {
+    if (this.currentState === 'closed') return;
+    this.armTimer();
+    this.parser.push(bytes);
+  }
+
+  /** The connection ended; everything pending fails with POP3_CLOSED. */
+  transportClosed(cause?: unknown): void {
+    if (this.currentState === 'closed') return;
+    const isQuitDone = this.currentState === 'update' && this.pendingCount() === 0;
+    this.close(
+      isQuitDone
+        ? undefined
+        : localError('POP3_CLOSED', 'the connection to the POP3 server closed', { cause }),
+    );
+  }
+
+  /** CAPA (RFC 2449), cached per state; a server without CAPA gets RFC 1939 defaults. */
+  async capabilities(refresh = false): Promise<Capabilities> {
+    if (this.caps && !refresh && this.capsState === this.currentState) return this.caps;
+    await this.greeting;
+    const state = this.currentState;
+    const reply = await this.exchange({ verb: 'CAPA' });
+    this.caps =
+      reply.status.kind === 'ok' ? parseCapa(this.lines(reply.body)) : UNKNOWN_CAPABILITIES;
+    this.capsState = state;
+    return this.caps;
+  }
+
+  /** Sign in with the best mechanism both sides support; returns its name. */
+  async login(credentials: Credentials, options: LoginOptions = {}): Promise<string> {
+    const greeting = await this.greeting;
+    const caps = await this.capabilities();
+    const mechanism = await authenticate(this, { greeting, caps, credentials, options });
+    // The pre-login capabilities stay in use (PIPELINING included) until
+    // capabilities() is asked again in this state.
+    this.currentState = 'transaction';
+    return mechanism;
+  }
+
+  async stat(): Promise<Stat> {
+    return parseStat((await this.request({ verb: 'STAT' })).status.text);
+  }
+
+  async list(): Promise<ListEntry[]> {
+    return parseList(this.lines((await this.request({ verb: 'LIST' })).body));
+  }
+
+  async listOne(msg: number): Promise<ListEntry> {
+    return this.echoed(parseListLine((await this.request({ verb: 'LIST', msg })).status.text), msg);
+  }
+
+  /** UIDL of every message; remembered for dele()'s check within this session. */
+  async uidl(): Promise<UidlEntry[]> {
+    const entries = parseUidl(this.lines((await this.request({ verb: 'UIDL' })).body));
+    this.uidlMap = new Map(entries.map((entry) => [entry.msg, entry.uidl]));
+    return entries;
+  }
+
+  async uidlOne(msg: number): Promise<UidlEntry> {
+    return this.echoed(parseUidlLine((await this.request({ verb: 'UIDL', msg })).status.text), msg);
+  }
+
+  /** Headers and the first `lines` body lines (RFC 1939 §7). */
+  async top(msg: number, lines: number, options: RetrOptions = {}): Promise<Uint8Array> {
+    return (await this.request({ verb: 'TOP', msg, lines }, this.messageLimit(options))).body!;
+  }
+
+  /**
+   * TOP for many messages, pipelined when the server allows it (a listing of
+   * N messages must not cost N round trips). `onEach` sees each as it lands.
+   */
+  async topMany(
+    msgs: readonly number[],
+    lines: number,
+    onEach?: (msg: number, bytes: Uint8Array) => void,
+  ): Promise<void> {
+    await Promise.all(
+      msgs.map(async (msg) => {
+        const bytes = await this.top(msg, lines);
+        onEach?.(msg, bytes);
+      }),
+    );
+  }
+
+  /**
+   * The header block of a message: TOP n 0, or the start of RETR for servers
+   * without TOP (RFC 1939 lists TOP as optional).
+   */
+  async headers(msg: number): Promise<Uint8Array> {
+    const caps = this.caps ?? UNKNOWN_CAPABILITIES;
+    if (caps.hasTop) {
+      const reply = await this.exchange(
+        { verb: 'TOP', msg, lines: 0 },
+        this.limits.maxMessageBytes,
+      );
+      if (reply.status.kind === 'ok') return reply.body!;
+      // Without CAPA we only guessed that TOP exists; RETR still works.
+      if (caps.isKnown) throw this.replyError({ verb: 'TOP', msg, lines: 0 }, reply, 'POP3_ERR');
+    }
+    return headerBlock(await this.retr(msg));
+  }
+
+  /** The whole message, with progress. */
+  async retr(msg: number, options: RetrOptions = {}): Promise<Uint8Array> {
+    return (await this.request({ verb: 'RETR', msg }, this.messageLimit(options), options)).body!;
+  }
+
+  /** The message in chunks, without holding it whole; resolves to its size. */
+  async retrStream(
+    msg: number,
+    onChunk: (chunk: Uint8Array) => void,
+    options: RetrOptions = {},
+  ): Promise<number> {
+    let size = 0;
+    const count = (chunk: Uint8Array): void => {
+      size += chunk.length;
+      onChunk(chunk);
+    };
+    await this.request({ verb: 'RETR', msg }, this.messageLimit(options), options, count);
+    return size;
+  }
+
+  /**
+   * Mark a message for deletion, but only if `msg` still names `uidl` in this
+   * session (DESIGN.md: data safety). Deletion happens at QUIT.
+   */
+  async dele(msg: number, uidl: string): Promise<void> {
+    const current = this.uidlMap?.get(msg) ?? (await this.uidlOne(msg)).uidl;
+    if (current !== uidl) {
+      throw localError('POP3_UNEXPECTED_REPLY', `message ${msg} is no longer ${uidl}; not deleted`);
+    }
+    await this.request({ verb: 'DELE', msg });
+  }
+
+  async rset(): Promise<void> {
+    await this.request({ verb: 'RSET' });
+  }
+
+  async noop(): Promise<void> {
+    await this.request({ verb: 'NOOP' });
+  }
+
+  /** QUIT: in TRANSACTION this commits deletions (RFC 1939 §6). */
+  async quit(): Promise<void> {
+    if (this.currentState === 'transaction') this.currentState = 'update';
+    await this.request({ verb: 'QUIT' });
+    this.close(undefined);
+  }
+
+  /** Send a command and resolve with its reply, `-ERR` included. Used by auth. */
+  exchange(
+    command: Pop3Command,
+    maxBytes?: number,
+    observe?: (chunk: Uint8Array) => void,
+    isCollected = true,
+  ): Promise<Reply> {
+    if (this.closeError) return Promise.reject(this.closeError);
+    if (this.currentState === 'closed') {
+      return Promise.reject(localError('POP3_CLOSED', 'the session is closed'));
+    }
+    if (this.pendingCount() >= this.limits.maxQueue) {
+      return Promise.reject(localError('POP3_QUEUE_FULL', 'too many commands awaiting replies'));
+    }
+    return this.enqueue(command, replyShape(command), maxBytes, observe, isCollected);
+  }
+
+  /** Whether commands may be written before earlier replies arrive (RFC 2449 §6.6). */
+  get isPipelining(): boolean {
+    return (
+      this.options.pipelining !== 'off' && !this.pipeliningBroken && !!this.caps?.hasPipelining
+    );
+  }
+
+  private async request(
+    command: Pop3Command,
+    maxBytes?: number,
+    progress?: RetrOptions,
+    onChunk?: (chunk: Uint8Array) => void,
+  ): Promise<Reply> {
+    let observe: ((chunk: Uint8Array) => void) | undefined;
+    if (progress?.onProgress || onChunk) {
+      let received = 0;
+      observe = (chunk) => {
+        received += chunk.length;
+        onChunk?.(chunk);
+        progress?.onProgress?.(received, progress.expectedSize);
+      };
+    }
+    const reply = await this.exchange(command, maxBytes, observe, !onChunk);
+    if (reply.status.kind !== 'ok') throw this.replyError(command, reply, 'POP3_ERR');
+    return reply;
+  }
+
+  private enqueue(
+    command: Pop3Command,
+    shape: ReturnType<typeof replyShape> | 'greeting',
+    maxBytes?: number,
+    observe?: (chunk: Uint8Array) => void,
+    isCollected = true,
+  ): Promise<Reply> {
+    return new Promise<Reply>((resolve, reject) => {
+      const pending: Pending = {
+        command,
+        maxBytes: maxBytes ?? this.limits.maxListingBytes,
+        status: undefined,
+        chunks: [],
+        observe,
+        isCollected,
+        resolve,
+        reject,
+      };
+      if (shape === 'greeting') {
+        this.parser.expect('greeting');
+        this.inFlight.push(pending);
+        this.armTimer();
+        return;
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeCommand(command);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      if (this.inFlightCount() > 0 && !this.isPipelining) {
+        this.waiting.push(pending);
+        return;
+      }
+      this.send(pending, bytes);
+    });
+  }
+
+  private send(pending: Pending, bytes: Uint8Array): void {
+    this.parser.expect(replyShape(pending.command), pending.maxBytes);
+    this.inFlight.push(pending);
+    this.outbox.push(bytes);
+    this.armTimer();
+    // Coalesce commands queued in the same tick into one write: 10,000 TOPs
+    // leave as a few large writes, not 10,000 small ones.
+    if (!this.isFlushScheduled) {
+      this.isFlushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.isFlushScheduled = false;
+    if (this.outbox.length === 0 || this.currentState === 'closed') return;
+    const bytes = concatBytes(this.outbox);
+    this.outbox = [];
+    this.transport.write(bytes);
+  }
+
+  private onStatus(status: StatusLine): void {
+    const pending = this.inFlight[this.inFlightHead];
+    if (pending) pending.status = status;
+  }
+
+  private onData(chunk: Uint8Array): void {
+    const pending = this.inFlight[this.inFlightHead];
+    if (!pending) return;
+    pending.observe?.(chunk);
+    if (pending.isCollected) pending.chunks.push(chunk);
+  }
+
+  private onEnd(): void {
+    const pending = this.inFlight[this.inFlightHead];
+    if (!pending?.status) return;
+    this.inFlight[this.inFlightHead] = undefined as unknown as Pending;
+    this.inFlightHead++;
+    if (this.inFlightHead === this.inFlight.length) {
+      this.inFlight.length = 0;
+      this.inFlightHead = 0;
+    }
+    const isMulti = pending.status.kind === 'ok' && replyShape(pending.command) === 'multi';
+    const body = isMulti && pending.isCollected ? concatBytes(pending.chunks) : undefined;
+    pending.chunks = [];
+    if (this.inFlightCount() === 0) this.disarmTimer();
+    pending.resolve({ status: pending.status, body });
+    const next = this.waiting.shift();
+    if (next) this.send(next, encodeCommand(next.command));
+  }
+
+  private fail(error: Pop3Error): void {
+    // Several commands in flight and the stream broke: the server's PIPELINING
+    // claim did not hold. Callers reconnect without it.
+    if (this.inFlightCount() > 1 && error instanceof Pop3ProtocolError) {
+      this.pipeliningBroken = true;
+      const broken = new Pop3ProtocolError(
+        'POP3_PIPELINING_BROKEN',
+        `pipelined replies came back out of step: ${error.message}`,
+        { cause: error },
+      );
+      this.close(broken);
+      return;
+    }
+    this.close(error);
+  }
+
+  private close(error: Pop3Error | undefined): void {
+    if (this.currentState === 'closed') return;
+    this.currentState = 'closed';
+    this.disarmTimer();
+    const failure = error ?? localError('POP3_CLOSED', 'the session is closed');
+    this.closeError = failure;
+    const pending = [...this.inFlight.slice(this.inFlightHead), ...this.waiting];
+    this.inFlight.length = 0;
+    this.inFlightHead = 0;
+    this.waiting.length = 0;
+    for (const entry of pending) entry.reject(failure);
+    this.transport.close();
+  }
+
+  private armTimer(): void {
+    const timeout = this.options.replyTimeoutMs ?? 0;
+    if (timeout <= 0) return;
+    this.disarmTimer();
+    if (this.inFlightCount() === 0) return;
+    this.timer = setTimeout(() => {
+      this.close(localError('POP3_TIMEOUT', `no reply from the POP3 server for ${timeout} ms`));
+    }, timeout);
+  }
+
+  private disarmTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer as never);
+    this.timer = undefined;
+  }
+
+  private inFlightCount(): number {
+    return this.inFlight.length - this.inFlightHead;
+  }
+
+  private pendingCount(): number {
+    return this.inFlightCount() + this.waiting.length;
+  }
+
+  private messageLimit(options: RetrOptions): number {
+    const size = options.expectedSize;
+    const cap = this.limits.maxMessageBytes;
+    return size === undefined ? cap : Math.min(Math.ceil(size * 1.1) + SLACK, cap);
+  }
+
+  private lines(body: Uint8Array | undefined): string[] {
+    return splitLines(decodeText(body ?? new Uint8Array()));
+  }
+
+  private echoed<T extends { msg: number }>(entry: T, msg: number): T {
+    if (entry.msg !== msg) {
+      const error = protocolError('POP3_BAD_LISTING', `asked for message ${msg}, got ${entry.msg}`);
+      throw error;
+    }
+    return entry;
+  }
+
+  /** A typed error for an -ERR reply; the command is redacted. */
+  replyError(command: Pop3Command, reply: Reply, code: Pop3ErrorCode): Pop3ReplyError {
+    const status = reply.status;
+    const responseCode = status.kind === 'continue' ? undefined : status.responseCode;
+    const shown = redactCommand(command);
+    return new Pop3ReplyError(
+      code,
+      `${shown} failed: ${status.text || '-ERR'}`,
+      shown,
+      responseCode,
+      status.text,
+    );
+  }
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import {
+  parseCapa,
+  parseGreeting,
+  parseList,
+  parseStat,
+  parseUidl,
+} from '../../../shared/pop3/replies.ts';
+import { Pop3ProtocolError } from '../../../shared/pop3/errors.ts';
+import { parseStatusLine } from '../../../shared/pop3/status.ts';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(Pop3ProtocolError);
+    return (error as Pop3ProtocolError).code;
+  }
+  return undefined;
+}
+
+describe('parseStatusLine', () => {
+  it('reads response codes (RFC 2449 §8, RFC 3206)', () => {
+    expect(parseStatusLine('-ERR [LOGIN-DELAY] wait')).toEqual({
+      kind: 'err',
+      text: 'wait',
+      responseCode: 'LOGIN-DELAY',
+    });
+    expect(parseStatusLine('-ERR [auth] bad')).toEqual({
+      kind: 'err',
+      text: 'bad',
+      responseCode: 'AUTH',
+    });
+    expect(parseStatusLine('+OK [SYS/TEMP/X] hm')).toMatchObject({ responseCode: 'SYS/TEMP/X' });
+    expect(parseStatusLine('-ERR [not a code')).toEqual({
+      kind: 'err',
+      text: '[not a code',
+      responseCode: undefined,
+    });
+    expect(parseStatusLine('+OKAY')).toBeUndefined();
+    expect(parseStatusLine('-ERROR')).toBeUndefined();
+    expect(parseStatusLine('+')).toEqual({ kind: 'continue', text: '' });
+  });
+});
+
+describe('parseGreeting', () => {
+  it('finds a valid APOP timestamp (RFC 1939 §7)', () => {
+    const greeting = parseGreeting('POP3 server ready <1896.697170952@dbc.mtview.ca.us>');
+    expect(greeting.apopTimestamp).toBe('<1896.697170952@dbc.mtview.ca.us>');
+    expect(greeting.hasInvalidTimestamp).toBe(false);
+  });
+
+  it('has no timestamp when there is none', () => {
+    expect(parseGreeting('Dovecot ready.')).toMatchObject({
+      apopTimestamp: undefined,
+      hasInvalidTimestamp: false,
+    });
+  });
+
+  it('refuses a 300-byte timestamp (SECURITY.md 32)', () => {
+    const greeting = parseGreeting(`ready <${'a'.repeat(290)}@host.example>`);
+    expect(greeting.apopTimestamp).toBeUndefined();
+    expect(greeting.hasInvalidTimestamp).toBe(true);
+  });
+
+  it('stays linear on 100,000 "<" (SECURITY.md 32)', () => {
+    const started = performance.now();
+    const greeting = parseGreeting('<'.repeat(100_000));
+    const greeting2 = parseGreeting(`${'<'.repeat(100_000)}>`);
+    expect(greeting.apopTimestamp).toBeUndefined();
+    expect(greeting2.apopTimestamp).toBeUndefined();
+    // Generous bound: a quadratic scan takes seconds here.
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('parseCapa', () => {
+  it('reads RFC 2449 capabilities', () => {
+    const caps = parseCapa([
+      'TOP',
+      'UIDL',
+      'USER',
+      'PIPELINING',
+      'RESP-CODES',
+      'AUTH-RESP-CODE',
+      'SASL PLAIN scram-sha-256',
+      'LOGIN-DELAY 900',
+      'EXPIRE NEVER',
+      'IMPLEMENTATION Dovecot 2.3',
+    ]);
+    expect(caps).toMatchObject({
+      isKnown: true,
+      hasTop: true,
+      hasUidl: true,
+      hasUser: true,
+      hasPipelining: true,
+      hasStls: false,
+      hasAuthRespCode: true,
+      sasl: ['PLAIN', 'SCRAM-SHA-256'],
+      loginDelaySeconds: 900,
+      expireDays: 'never',
+      implementation: 'Dovecot 2.3',
+    });
+    expect(parseCapa(['EXPIRE 30']).expireDays).toBe(30);
+    expect(parseCapa([]).hasPipelining).toBe(false);
+  });
+});
+
+describe('listings', () => {
+  it('parses STAT', () => {
+    expect(parseStat('2 320')).toEqual({ count: 2, size: 320 });
+    expect(codeOf(() => parseStat('-1 20'))).toBe('POP3_BAD_LISTING');
+    expect(codeOf(() => parseStat('two 20'))).toBe('POP3_BAD_LISTING');
+    expect(codeOf(() => parseStat(''))).toBe('POP3_BAD_LISTING');
+  });
+
+  it('parses LIST and UIDL', () => {
+    expect(parseList(['1 120', '2 200'], 2)).toEqual([
+      { msg: 1, size: 120 },
+      { msg: 2, size: 200 },
+    ]);
+    expect(parseUidl(['1 whqtswO00WBw418f9t5JxYwZ', '2 QhdPYR:00WBw1Ph7x7'])).toEqual([
+      { msg: 1, uidl: 'whqtswO00WBw418f9t5JxYwZ' },
+      { msg: 2, uidl: 'QhdPYR:00WBw1Ph7x7' },
+    ]);
+  });
+
+  const broken: Array<[string, () => unknown]> = [
+    ['a message number past STAT', () => parseList(['1 10', '3 10'], 2)],
+    ['message number 0', () => parseList(['0 10'])],
+    ['a negative size', () => parseList(['1 -5'])],
+    ['a huge size', () => parseList(['1 99999999999999999999'])],
+    ['a repeated number', () => parseList(['1 10', '1 10'])],
+    ['an empty unique-id', () => parseUidl(['1 '])],
+    ['a 5,000-character unique-id', () => parseUidl([`1 ${'u'.repeat(5000)}`])],
+    ['a non-ASCII unique-id', () => parseUidl(['1 ünique'])],
+    ['a duplicate unique-id', () => parseUidl(['1 abc', '2 abc'])],
+    ['a unique-id with NUL', () => parseUidl(['1 a\0b'])],
+  ];
+  for (const [name, fn] of broken) {
+    it(`refuses ${name}`, () => {
+      expect(codeOf(fn)).toBe('POP3_BAD_LISTING');
+    });
+  }
+});

@@ -1,15 +1,40 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests run against, when missing: Dovecot (the
-# real POP3 server). Idempotent; runs as root (CI) or through sudo.
+# Installs the Debian packages the tests run against, when missing: Dovecot (the real POP3
+# server), nginx (the reverse proxy of e2e tests), Chromium and CJK fonts (browser tests).
+# Idempotent and silent when all is present; runs as root (CI) or through sudo.
 set -euo pipefail
 
+has_package() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+has_cjk_font() {
+  has_package fonts-noto-cjk || { command -v fc-list >/dev/null && fc-list | grep -qi 'Noto Sans CJK'; }
+}
+
+# Paths, not `command -v`: /usr/sbin is often missing from a non-root PATH.
 want=()
-command -v dovecot >/dev/null 2>&1 || want+=(dovecot-core)
+[ -x /usr/sbin/dovecot ] || want+=(dovecot-core)
 [ -x /usr/lib/dovecot/pop3 ] || want+=(dovecot-pop3d)
+[ -x /usr/sbin/nginx ] || want+=(nginx)
+[ -x /usr/bin/chromium ] || want+=(chromium)
+has_cjk_font || want+=(fonts-noto-cjk)
 [ ${#want[@]} -eq 0 ] && exit 0
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "Installing test dependencies: ${want[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "test-deps: need root or sudo to install ${want[*]}" >&2; exit 1; }
+  as_root=(sudo)
+fi
+# `env` inside sudo: sudo drops DEBIAN_FRONTEND from the caller's environment.
+apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=300)
+
+echo "test-deps: installing ${want[*]}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# Quiet unless it fails; then apt's own words say why.
+if ! { "${apt[@]}" update && "${apt[@]}" install -y --no-install-recommends "${want[@]}"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "test-deps: apt-get failed" >&2
+  exit 1
+fi

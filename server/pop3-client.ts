@@ -24,9 +24,10 @@ export async function openPop3Session(
   const session = new Pop3Session(
     {
       write: (bytes) => socket.write(bytes),
-      // end(), not destroy(): after QUIT the server closes too, and pending
-      // writes must still leave.
-      close: () => socket.end(),
+      // The session closes only after QUIT's +OK or on a fatal error: nothing
+      // more is owed either way, and a half-open socket would keep the
+      // server's mailbox lock.
+      close: () => socket.destroy(),
     },
     options.session,
   );

@@ -282,11 +282,25 @@ export class Pop3Session {
    * session (DESIGN.md: data safety). Deletion happens at QUIT.
    */
   async dele(msg: number, uidl: string): Promise<void> {
-    const current = this.uidlMap?.get(msg) ?? (await this.uidlOne(msg)).uidl;
+    if (this.caps?.isKnown && !this.caps.hasUidl) throw this.readOnly();
+    let current = this.uidlMap?.get(msg);
+    if (current === undefined) {
+      const reply = await this.exchange({ verb: 'UIDL', msg });
+      // RFC 1939 lists UIDL as optional; without it no delete can be checked.
+      if (reply.status.kind !== 'ok') throw this.readOnly();
+      current = this.echoed(parseUidlLine(reply.status.text), msg).uidl;
+    }
     if (current !== uidl) {
       throw localError('POP3_UNEXPECTED_REPLY', `message ${msg} is no longer ${uidl}; not deleted`);
     }
     await this.request({ verb: 'DELE', msg });
+  }
+
+  private readOnly(): Pop3Error {
+    return localError(
+      'POP3_UNSUPPORTED',
+      'this server has no UIDL, so messages cannot be deleted safely: the mailbox is read-only',
+    );
   }
 
   async rset(): Promise<void> {
@@ -474,6 +488,9 @@ export class Pop3Session {
     this.disarmTimer();
     if (this.inFlightCount() === 0) return;
     this.timer = setTimeout(() => {
+      // Servers exist that read one command per packet and drop the rest of
+      // a pipelined batch: a stall with several commands out says so.
+      if (this.inFlightCount() > 1 && this.isPipelining) this.pipeliningBroken = true;
       this.close(localError('POP3_TIMEOUT', `no reply from the POP3 server for ${timeout} ms`));
     }, timeout);
   }

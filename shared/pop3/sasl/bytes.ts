@@ -27,17 +27,6 @@ export function decodeUtf8(what: string, bytes: Uint8Array): string {
   }
 }
 
-/** Join byte arrays into one new array. */
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** Lowercase hex of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';

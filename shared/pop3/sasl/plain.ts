@@ -1,7 +1,8 @@
 // PLAIN (RFC 4616): one client message, authzid NUL authcid NUL passwd in
 // UTF-8, sent as the initial response or after the server's empty challenge.
 
-import { concatBytes, encodeUtf8 } from './bytes.ts';
+import { concatBytes } from '../bytes.ts';
+import { encodeUtf8 } from './bytes.ts';
 import { saslError, settle, type SaslCredentials, type SaslMechanism } from './mechanism.ts';
 
 const NUL = new Uint8Array([0]);
@@ -39,7 +40,7 @@ export class PlainMechanism implements SaslMechanism {
     return this.#isSent;
   }
 
-  #message(): Uint8Array<ArrayBuffer> {
+  #message(): Uint8Array {
     const { username, password, authzid = '' } = this.#credentials;
     // RFC 4616 §2: authcid and passwd are 1*SAFE, authzid may be empty, and
     // none may hold NUL, the separator.
@@ -48,13 +49,13 @@ export class PlainMechanism implements SaslMechanism {
     if (username.includes('\0') || password.includes('\0') || authzid.includes('\0')) {
       throw saslError('PLAIN credentials must not contain NUL');
     }
-    const message = concatBytes(
+    const message = concatBytes([
       encodeUtf8('the PLAIN authzid', authzid),
       NUL,
       encodeUtf8('the PLAIN username', username),
       NUL,
       encodeUtf8('the PLAIN password', password),
-    );
+    ]);
     this.#isSent = true;
     return message;
   }

@@ -9,6 +9,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import tls from 'node:tls';
 import { createCa, createServerCert } from '../../server/tls/certificates.ts';
+import { freePort } from './ports.ts';
 
 /** A mailbox owner: the login name and its password (any characters). */
 export interface DovecotUser {
@@ -299,16 +300,6 @@ async function launch(
       throw new DovecotError('DOVECOT_START_FAILED', `Dovecot did not start: ${why}\n${log}`);
     }
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject).listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitReady(

@@ -1,0 +1,114 @@
+// postal-mime behind explicit limits, turning raw bytes into a ParsedMessage. Runs
+// unchanged in the MIME worker, in Node and in tests; it knows no Worker or DOM.
+import PostalMime from 'postal-mime';
+import type { Address, Attachment, Email } from 'postal-mime';
+import {
+  mimeError,
+  resolveLimits,
+  type MimeLimits,
+  type ParsedAddress,
+  type ParsedAttachment,
+  type ParsedMessage,
+} from './message-types.ts';
+
+/**
+ * Parses one raw RFC 5322 message with explicit limits (SECURITY.md 41). The raw
+ * size cap is checked before postal-mime runs; nesting and header limits are
+ * postal-mime's own options. No time limit here: a synchronous caller cannot be
+ * pre-empted, so the worker wrapper (parse-message.ts) owns the timeout.
+ *
+ * @throws MimeError `MIME_TOO_LARGE` or `MIME_PARSE_FAILED`
+ */
+export async function parseMessageInline(
+  bytes: Uint8Array | ArrayBuffer,
+  limits: Partial<MimeLimits> = {},
+): Promise<ParsedMessage> {
+  const resolved = resolveLimits(limits);
+  if (bytes.byteLength > resolved.maxRawBytes) {
+    // Breadth (100k tiny parts) is unbounded in postal-mime; only this cap bounds it.
+    throw mimeError('MIME_TOO_LARGE', `${bytes.byteLength} bytes`);
+  }
+  let email: Email;
+  try {
+    email = await PostalMime.parse(bytes, {
+      maxNestingDepth: resolved.maxNestingDepth,
+      maxHeadersSize: resolved.maxHeadersSize,
+      maxRfc822NestingDepth: resolved.maxRfc822NestingDepth,
+      attachmentEncoding: 'arraybuffer',
+    });
+  } catch (error) {
+    // postal-mime rejects with a plain Error (depth, header size); a RangeError is a
+    // stack overflow we did not foresee. Either way the reader gets one stable code.
+    throw mimeError('MIME_PARSE_FAILED', error instanceof Error ? error.message : undefined);
+  }
+  return toParsedMessage(email);
+}
+
+function toParsedMessage(email: Email): ParsedMessage {
+  const from = email.from ? flattenAddresses([email.from]) : [];
+  return {
+    subject: email.subject ?? '',
+    from: from[0] ?? null,
+    to: flattenAddresses(email.to),
+    cc: flattenAddresses(email.cc),
+    replyTo: flattenAddresses(email.replyTo),
+    date: isoDate(email.date),
+    text: email.text ?? null,
+    html: email.html ?? null,
+    attachments: email.attachments.map(toParsedAttachment),
+  };
+}
+
+/** Group members are already flat in postal-mime, so this loop never recurses. */
+function flattenAddresses(list: Address[] | undefined): ParsedAddress[] {
+  const out: ParsedAddress[] = [];
+  for (const entry of list ?? []) {
+    if (entry.group) {
+      for (const member of entry.group) out.push({ name: member.name, address: member.address });
+    } else {
+      out.push({ name: entry.name, address: entry.address });
+    }
+  }
+  return out;
+}
+
+function isoDate(value: string | undefined): string | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+function toParsedAttachment(part: Attachment): ParsedAttachment {
+  const bytes = toArrayBuffer(part.content);
+  return {
+    filename: part.filename,
+    mimeType: part.mimeType.toLowerCase(),
+    size: bytes.byteLength,
+    contentId: normalizeContentIdHeader(part.contentId),
+    disposition: part.disposition ? part.disposition.toLowerCase() : null,
+    description: part.description ?? '',
+    related: part.related === true,
+    rfc822DepthExceeded: part.rfc822DepthExceeded === true,
+    bytes,
+  };
+}
+
+/**
+ * Each attachment must own a whole ArrayBuffer so it can be transferred on its own
+ * (a buffer listed twice in a transfer list throws DataCloneError).
+ */
+function toArrayBuffer(content: Attachment['content']): ArrayBuffer {
+  if (typeof content === 'string') return new TextEncoder().encode(content).buffer;
+  if (content instanceof ArrayBuffer) return content;
+  const view = new Uint8Array(content.byteLength);
+  view.set(content);
+  return view.buffer;
+}
+
+/** `<abc@x>` → `abc@x`; surrounding whitespace dropped, inner bytes kept exactly. */
+export function normalizeContentIdHeader(value: string | undefined | null): string | null {
+  if (!value) return null;
+  let id = value.trim();
+  if (id.startsWith('<') && id.endsWith('>')) id = id.slice(1, -1).trim();
+  return id === '' ? null : id;
+}

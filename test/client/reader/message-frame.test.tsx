@@ -1,0 +1,56 @@
+// The frame component's contract (SECURITY.md 42, 46): exact sandbox tokens, the
+// srcdoc it was given, the remote-content bar. Sanitizing itself is tested in Chromium.
+import { render } from 'preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MESSAGE_FRAME_SANDBOX, MessageFrame } from '../../../client/reader/message-frame.tsx';
+import { frameCsp } from '../../../client/reader/frame-document.ts';
+
+const root = document.createElement('div');
+document.body.append(root);
+afterEach(() => render(null, root));
+
+describe('MessageFrame', () => {
+  it('renders a sandboxed frame without allow-scripts or allow-same-origin', () => {
+    render(<MessageFrame document="<!DOCTYPE html><p>hi</p>" blockedRemote={0} />, root);
+    const frame = root.querySelector('iframe');
+    expect(frame?.getAttribute('title')).toBe('Message body');
+    expect(frame?.getAttribute('sandbox')).toBe(MESSAGE_FRAME_SANDBOX);
+    expect(MESSAGE_FRAME_SANDBOX.split(' ').sort()).toEqual([
+      'allow-popups',
+      'allow-popups-to-escape-sandbox',
+    ]);
+    expect(frame?.getAttribute('srcdoc') ?? (frame as HTMLIFrameElement).srcdoc).toBe(
+      '<!DOCTYPE html><p>hi</p>',
+    );
+    expect(root.querySelector('[role="status"]')).toBeNull();
+  });
+
+  it('shows how much was blocked and offers the opt-in', () => {
+    const onShowRemote = vi.fn();
+    render(<MessageFrame document="" blockedRemote={3} onShowRemote={onShowRemote} />, root);
+    expect(root.querySelector('[role="status"]')?.textContent).toBe(
+      '3 remote items blocked Show remote content',
+    );
+    root.querySelector('button')?.click();
+    expect(onShowRemote).toHaveBeenCalledOnce();
+  });
+
+  it('uses the singular and hides the button without a handler', () => {
+    render(<MessageFrame document="" blockedRemote={1} />, root);
+    expect(root.querySelector('[role="status"]')?.textContent?.trim()).toBe(
+      '1 remote item blocked',
+    );
+    expect(root.querySelector('button')).toBeNull();
+  });
+});
+
+describe('frameCsp', () => {
+  it('loads nothing remote until opt-in, then only images', () => {
+    expect(frameCsp(false)).toBe(
+      "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'",
+    );
+    expect(frameCsp(true)).toBe(
+      "default-src 'none'; img-src data: blob: https: http:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'",
+    );
+  });
+});

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run against, when missing: Dovecot (the real POP3
-# server), nginx (the reverse proxy of e2e tests), Chromium and CJK fonts (browser tests).
+# server), nginx (the reverse proxy of e2e tests), Chromium and CJK fonts (browser tests),
+# Caddy and HAProxy (to validate the shipped proxy configs with their own tools).
 # Idempotent and silent when all is present; runs as root (CI) or through sudo.
 set -euo pipefail
 
@@ -18,6 +19,8 @@ want=()
 [ -x /usr/lib/dovecot/pop3 ] || want+=(dovecot-pop3d)
 [ -x /usr/sbin/nginx ] || want+=(nginx)
 [ -x /usr/bin/chromium ] || want+=(chromium)
+[ -x /usr/bin/caddy ] || want+=(caddy)
+[ -x /usr/sbin/haproxy ] || want+=(haproxy)
 has_cjk_font || want+=(fonts-noto-cjk)
 [ ${#want[@]} -eq 0 ] && exit 0
 

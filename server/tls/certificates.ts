@@ -22,6 +22,11 @@ export interface ServerCertOptions {
 }
 
 const DAY = 86_400_000;
+
+/** PEM text ends with a newline, so key and certificate files concatenate cleanly. */
+function pem(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
 const IP = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)$/i;
 
 /** A fresh CA, valid from a day ago for a year (EC P-256: fast to make). */
@@ -36,7 +41,7 @@ export async function createCa(commonName = 'POP3 webmail test CA'): Promise<Key
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     ],
   });
-  return { key: pems.private, cert: pems.cert };
+  return { key: pem(pems.private), cert: pem(pems.cert) };
 }
 
 /** A server certificate for `names`, signed by `ca` (or by itself). */
@@ -63,5 +68,5 @@ export async function createServerCert(options: ServerCertOptions): Promise<KeyA
       ],
     },
   );
-  return { key: pems.private, cert: pems.cert };
+  return { key: pem(pems.private), cert: pem(pems.cert) };
 }

@@ -1,8 +1,41 @@
-// Root view of the app.
-export function App() {
+// The root view: sign-in, "open in another tab", or the inbox, from the
+// session store's state. Stores arrive through the context, built in main.tsx.
+
+import type { ReadonlySignal } from '@preact/signals';
+import type { JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
+import type { GatewayConfig } from './api.ts';
+import type { AppStore } from './state/app-store.ts';
+import { StoreContext, useStore } from './store-context.ts';
+import { Inbox } from './views/inbox.tsx';
+import { OtherTab } from './views/other-tab.tsx';
+import { SignIn } from './views/sign-in.tsx';
+
+export interface ConfigState {
+  config?: GatewayConfig;
+  isFailed: boolean;
+}
+
+function Shell({ config }: { config: ReadonlySignal<ConfigState> }): JSX.Element {
+  const { i18n, sessions, mailbox } = useStore();
+  const status = sessions.status.value;
+  useEffect(() => {
+    document.documentElement.lang = i18n.tag.value;
+    document.title = i18n.t('app.title');
+  }, [i18n.tag.value]);
+  if (status === 'locked-elsewhere') return <OtherTab />;
+  const isSignedIn = status !== 'signed-out' && (status !== 'signing-in' || mailbox.isListed.value);
+  if (!isSignedIn) {
+    return <SignIn config={config.value.config} isConfigFailed={config.value.isFailed} />;
+  }
+  return <Inbox />;
+}
+
+/** The app, given its stores and the gateway configuration as it loads. */
+export function App(props: { store: AppStore; config: ReadonlySignal<ConfigState> }): JSX.Element {
   return (
-    <main>
-      <h1>Mail</h1>
-    </main>
+    <StoreContext.Provider value={props.store}>
+      <Shell config={props.config} />
+    </StoreContext.Provider>
   );
 }

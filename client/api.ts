@@ -1,0 +1,51 @@
+// `GET BASE/api/config`: the servers the gateway offers (by id, never a host)
+// and the demo credentials when it runs its embedded demo. Validated here.
+
+import { SERVER_ID } from '../shared/bridge/codec.ts';
+
+export interface ServerChoice {
+  id: string;
+  label: string;
+}
+
+export interface GatewayConfig {
+  servers: ServerChoice[];
+  demo?: { username: string; password: string };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Check the JSON shape; anything odd is dropped rather than shown. */
+export function parseConfig(value: unknown): GatewayConfig {
+  if (!isRecord(value) || !Array.isArray(value.servers)) throw new TypeError('bad api/config');
+  const servers = value.servers.flatMap((entry: unknown): ServerChoice[] => {
+    if (!isRecord(entry) || typeof entry.id !== 'string' || !SERVER_ID.test(entry.id)) return [];
+    const label = typeof entry.label === 'string' ? entry.label.slice(0, 100) : entry.id;
+    return [{ id: entry.id, label }];
+  });
+  const demo = value.demo;
+  if (isRecord(demo) && typeof demo.username === 'string' && typeof demo.password === 'string') {
+    return { servers, demo: { username: demo.username, password: demo.password } };
+  }
+  return { servers };
+}
+
+/** The page's directory: the app works at / and under any base path. */
+export function baseUrl(pageUrl: string): string {
+  return new URL('.', pageUrl).href;
+}
+
+/** Fetch and validate the gateway's configuration. */
+export async function fetchConfig(
+  base: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<GatewayConfig> {
+  const response = await fetchImpl(new URL('api/config', base), {
+    credentials: 'same-origin',
+    cache: 'no-store',
+  });
+  if (!response.ok) throw new TypeError(`api/config answered ${response.status}`);
+  return parseConfig(await response.json());
+}

@@ -1,0 +1,83 @@
+// The app's one IndexedDB database: list headers by account and UIDL, and
+// pending deletions (UIDLs and deadlines) by account. Never a password or a
+// message body. Every operation fails soft: without storage the app still works.
+
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { HeaderSummary } from '../mail/header-summary.ts';
+
+export const DATABASE_NAME = 'pop3-webmail';
+const VERSION = 1;
+
+/** `server/username`: server ids cannot contain '/', so the key is unambiguous. */
+export function accountKey(account: { server: string; username: string }): string {
+  return `${account.server}/${account.username}`;
+}
+
+export interface CachedHeader extends HeaderSummary {
+  account: string;
+  uidl: string;
+}
+
+export interface PendingDeletion {
+  uidl: string;
+  /** When the Undo window ends (epoch ms); no DELE is sent before it. */
+  deadline: number;
+}
+
+export interface PendingRecord {
+  account: string;
+  entries: PendingDeletion[];
+}
+
+export interface MailSchema extends DBSchema {
+  headers: { key: [string, string]; value: CachedHeader; indexes: { account: string } };
+  pending: { key: string; value: PendingRecord };
+}
+
+export type MailDb = IDBPDatabase<MailSchema>;
+
+export interface Database {
+  /** The open database, or undefined when this browser gives us none. */
+  open: () => Promise<MailDb | undefined>;
+  /** "Forget this device": delete the whole database. */
+  forget: () => Promise<void>;
+}
+
+/** The database over the global IndexedDB (tests install fake-indexeddb there). */
+export function createDatabase(): Database {
+  let opening: Promise<MailDb | undefined> | undefined;
+  const open = (): Promise<MailDb | undefined> => {
+    if (typeof indexedDB === 'undefined') return Promise.resolve(undefined);
+    opening ??= safeOpen();
+    return opening;
+  };
+  const safeOpen = (): Promise<MailDb | undefined> => {
+    try {
+      return openDB<MailSchema>(DATABASE_NAME, VERSION, {
+        upgrade(db) {
+          const headers = db.createObjectStore('headers', { keyPath: ['account', 'uidl'] });
+          headers.createIndex('account', 'account');
+          db.createObjectStore('pending', { keyPath: 'account' });
+        },
+        blocking(_current, _next, event) {
+          // Another tab deletes ("Forget this device") or upgrades: let it.
+          (event.target as IDBDatabase).close();
+          opening = undefined;
+        },
+      }).catch(() => undefined);
+    } catch {
+      // Storage blocked (some private modes throw synchronously).
+      return Promise.resolve(undefined);
+    }
+  };
+  return {
+    open,
+    async forget() {
+      const db = await opening;
+      db?.close();
+      opening = undefined;
+      if (typeof indexedDB === 'undefined') return;
+      await deleteDB(DATABASE_NAME).catch(() => undefined);
+    },
+  };
+}

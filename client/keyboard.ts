@@ -1,0 +1,56 @@
+// Keyboard shortcuts of the inbox and reader: which key means what. Pure, so
+// the mapping is tested without a DOM; the inbox view performs the actions.
+
+export type ShortcutAction =
+  'next' | 'previous' | 'open' | 'delete' | 'undo' | 'search' | 'refresh' | 'back' | 'toggle';
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+}
+
+const KEYS: Record<string, ShortcutAction> = {
+  j: 'next',
+  ArrowDown: 'next',
+  k: 'previous',
+  ArrowUp: 'previous',
+  Enter: 'open',
+  o: 'open',
+  Delete: 'delete',
+  '#': 'delete',
+  u: 'undo',
+  '/': 'search',
+  r: 'refresh',
+  Escape: 'back',
+  x: 'toggle',
+};
+
+/**
+ * The action for a key press, or undefined. While the user types in a field
+ * only Escape counts; with Ctrl, Cmd or Alt nothing does (Ctrl+R stays the browser's).
+ */
+export function shortcutFor(event: KeyLike, isTyping: boolean): ShortcutAction | undefined {
+  if (event.ctrlKey || event.metaKey || event.altKey) return undefined;
+  if (isTyping) return event.key === 'Escape' ? 'back' : undefined;
+  return Object.hasOwn(KEYS, event.key) ? KEYS[event.key] : undefined;
+}
+
+const NOT_TEXT = new Set(['checkbox', 'radio', 'button', 'submit', 'reset']);
+
+/** Whether key presses go to a text field (or a control that uses them itself). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLInputElement) return !NOT_TEXT.has(target.type);
+  return target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
+}
+
+/** Enter on a button or link activates it; it must not also open a message. */
+export function isActivationTarget(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.tagName === 'BUTTON' || target.tagName === 'A' || target.tagName === 'SUMMARY')
+  );
+}

@@ -1,0 +1,137 @@
+// Turns typed errors (POP3 codes and response codes, gateway close codes) into
+// what the user reads and whether trying again later may help. Branches on
+// codes only, never on message text.
+
+import type { CloseCodeName } from '../../shared/bridge/messages.ts';
+import { Pop3Error, Pop3ProtocolError, Pop3ReplyError } from '../../shared/pop3/index.ts';
+import { ConnectionError } from '../connection.ts';
+import type { MessageKey } from './messages-en.ts';
+
+const CLOSE_MESSAGES: Record<CloseCodeName, MessageKey> = {
+  BAD_MESSAGE: 'error.gateway',
+  UNKNOWN_SERVER: 'error.unknownServer',
+  TLS_UNTRUSTED: 'error.certUntrusted',
+  TLS_SELF_SIGNED: 'error.certSelfSigned',
+  TLS_EXPIRED: 'error.certExpired',
+  TLS_HOSTNAME: 'error.certHostname',
+  TLS_PROTOCOL: 'error.tlsProtocol',
+  STLS_FAILED: 'error.tlsProtocol',
+  UPSTREAM_CONNECT_FAILED: 'error.serverUnreachable',
+  UPSTREAM_TIMEOUT: 'error.serverTimeout',
+  UPSTREAM_BAD_GREETING: 'error.serverRefused',
+  UPSTREAM_CLOSED: 'error.connectionLost',
+  UPSTREAM_PROTOCOL: 'error.protocol',
+  LINE_REJECTED: 'error.gateway',
+  IDLE: 'error.idle',
+  QUOTA: 'error.connectionLost',
+  SESSION_EXPIRED: 'error.connectionLost',
+  RATE_LIMITED: 'error.rateLimited',
+  GOING_AWAY: 'error.gatewayRestarting',
+  INTERNAL: 'error.gateway',
+};
+
+/** Gateway `error` codes, for a close without a table code (a proxy in between may rewrite it). */
+const GATEWAY_CODE_MESSAGES: Record<string, MessageKey> = {
+  UPSTREAM_TLS_SELF_SIGNED: 'error.certSelfSigned',
+  UPSTREAM_TLS_EXPIRED: 'error.certExpired',
+  UPSTREAM_TLS_HOSTNAME: 'error.certHostname',
+  UPSTREAM_TLS_UNTRUSTED: 'error.certUntrusted',
+  UPSTREAM_TLS_PROTOCOL: 'error.tlsProtocol',
+  UPSTREAM_CONNECT_FAILED: 'error.serverUnreachable',
+  UPSTREAM_TIMEOUT: 'error.serverTimeout',
+  GATEWAY_UNKNOWN_SERVER: 'error.unknownServer',
+  GATEWAY_RATE_LIMITED: 'error.rateLimited',
+};
+
+/** The ConnectionError behind an error: itself, or the cause of a POP3_CLOSED. */
+export function connectionCause(error: unknown): ConnectionError | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    if (current instanceof ConnectionError) return current;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return undefined;
+}
+
+function connectionMessage(error: ConnectionError): MessageKey {
+  const { closeName, gatewayCode } = error.details;
+  if (closeName) return CLOSE_MESSAGES[closeName];
+  if (gatewayCode && Object.hasOwn(GATEWAY_CODE_MESSAGES, gatewayCode)) {
+    return GATEWAY_CODE_MESSAGES[gatewayCode] as MessageKey;
+  }
+  switch (error.code) {
+    case 'CONNECTION_UNREACHABLE':
+    case 'CONNECTION_TIMEOUT':
+      return 'error.gatewayUnreachable';
+    case 'CONNECTION_GOING_AWAY':
+      return 'error.gatewayRestarting';
+    case 'CONNECTION_BAD_MESSAGE':
+      return 'error.gateway';
+    default:
+      return 'error.connectionLost';
+  }
+}
+
+/** What to tell the user about `error`, in plain words. */
+export function errorMessageKey(error: unknown): MessageKey {
+  const connection = connectionCause(error);
+  if (connection) return connectionMessage(connection);
+  if (error instanceof Pop3ReplyError) {
+    // RFC 2449 §8 / RFC 3206: the response code says more than the command did.
+    switch (error.responseCode) {
+      case 'IN-USE':
+        return 'error.inUse';
+      case 'LOGIN-DELAY':
+        return 'error.loginDelay';
+      case 'SYS/TEMP':
+        return 'error.tempFailure';
+      case 'AUTH':
+        return 'error.wrongPassword';
+    }
+    if (error.code === 'POP3_AUTH_FAILED') return 'error.wrongPassword';
+    return 'error.protocol';
+  }
+  if (error instanceof Pop3ProtocolError) return 'error.protocol';
+  if (error instanceof Pop3Error) {
+    switch (error.code) {
+      case 'POP3_AUTH_FAILED':
+      case 'POP3_SASL_FAILED':
+        return 'error.wrongPassword';
+      case 'POP3_NO_AUTH_MECHANISM':
+        return 'error.noAuthMechanism';
+      case 'POP3_TIMEOUT':
+        return 'error.timeout';
+      case 'POP3_UNSUPPORTED':
+        return 'error.readOnly';
+      case 'POP3_CLOSED':
+        return 'error.connectionLost';
+      default:
+        return 'error.protocol';
+    }
+  }
+  return 'error.unknown';
+}
+
+/** The password was refused: retrying with it would only add failed logins (and bans). */
+export function isCredentialFailure(error: unknown): boolean {
+  if (connectionCause(error)) return false;
+  if (error instanceof Pop3ReplyError && error.isTransient) return false;
+  return (
+    error instanceof Pop3Error &&
+    (error.code === 'POP3_AUTH_FAILED' || error.code === 'POP3_SASL_FAILED')
+  );
+}
+
+/** Whether opening a new session later may succeed without anyone changing anything. */
+export function isRetryable(error: unknown): boolean {
+  const connection = connectionCause(error);
+  if (connection) return connection.details.isRetryable;
+  if (error instanceof Pop3ReplyError) return error.isTransient;
+  if (error instanceof Pop3Error) {
+    return (
+      error.code === 'POP3_CLOSED' ||
+      error.code === 'POP3_TIMEOUT' ||
+      error.code === 'POP3_PIPELINING_BROKEN'
+    );
+  }
+  return false;
+}

@@ -1,0 +1,264 @@
+// The mailbox store: rows by UIDL from UIDL + LIST, then list headers (TOP n 0)
+// for the visible rows first, newest first, and the rest pipelined behind with
+// progress. Headers come from the cache when it has them.
+
+import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { Pop3ReplyError, type Pop3Session, type UidlEntry } from '../../shared/pop3/index.ts';
+import type { HeaderCache } from '../cache/header-cache.ts';
+import { summarizeHeaders, type HeaderSummary } from '../mail/header-summary.ts';
+import { visibleRows, type MessageRow, type SortKey } from './mailbox-view.ts';
+
+export type { MessageRow, SortKey } from './mailbox-view.ts';
+
+export interface LoadProgress {
+  loaded: number;
+  total: number;
+  isLoading: boolean;
+}
+
+export interface MailboxStoreDeps {
+  cache: HeaderCache;
+  /** UIDLs to leave out of the view (pending deletions). */
+  hidden: ReadonlySignal<ReadonlySet<string>>;
+  /** Rows whose headers are fetched first when nothing is visible yet. */
+  firstPage?: number;
+  /** Largest pipelined batch of TOP commands. */
+  maxBatch?: number;
+  /** Delay before landed headers are shown, to render once per burst. */
+  flushMs?: number;
+}
+
+export interface MailboxStore {
+  /** Every message in server order. */
+  rows: ReadonlySignal<readonly MessageRow[]>;
+  /** What the list shows: not pending deletion, filtered and sorted. */
+  view: ReadonlySignal<readonly MessageRow[]>;
+  progress: ReadonlySignal<LoadProgress>;
+  isListed: ReadonlySignal<boolean>;
+  /** No UIDL: numbers cannot be checked before DELE, so nothing is deleted. */
+  isReadOnly: ReadonlySignal<boolean>;
+  query: Signal<string>;
+  sort: Signal<SortKey>;
+  /** Start reading the account's cached headers while the session is being opened. */
+  prepare: (account: string) => void;
+  /** UIDL and LIST on a new session; cached headers are applied at once. */
+  list: (session: Pop3Session, account: string) => Promise<void>;
+  /** TOP n 0 for rows without headers: visible rows first, then newest first. */
+  fillHeaders: (session: Pop3Session) => Promise<void>;
+  /** The list view reports which rows are on screen, to fetch those first. */
+  setVisible: (uidls: readonly string[]) => void;
+  /** Send no more header requests on this session (a QUIT is coming). */
+  pause: () => void;
+  /** The session the rows' numbers belong to, while it is open. */
+  listedSession: () => Pop3Session | undefined;
+  row: (uidl: string) => MessageRow | undefined;
+  /** The message number of `uidl` in the current session. */
+  numberOf: (uidl: string) => number | undefined;
+  remove: (uidls: Iterable<string>) => void;
+  reset: () => void;
+}
+
+function isClosing(error: unknown): boolean {
+  return !(error instanceof Pop3ReplyError);
+}
+
+/** Build the mailbox store. */
+export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
+  const firstPage = deps.firstPage ?? 60;
+  const maxBatch = deps.maxBatch ?? 500;
+  const flushMs = deps.flushMs ?? 80;
+  const rows = signal<readonly MessageRow[]>([]);
+  const progress = signal<LoadProgress>({ loaded: 0, total: 0, isLoading: false });
+  const isListed = signal(false);
+  const isReadOnly = signal(false);
+  const query = signal('');
+  const sort = signal<SortKey>('arrival');
+  const view = computed(() => visibleRows(rows.value, deps.hidden.value, query.value, sort.value));
+  const headers = new Map<string, HeaderSummary>();
+  const failed = new Set<string>();
+  let byUidl = new Map<string, MessageRow>();
+  let account: string | undefined;
+  let cached: Promise<Map<string, HeaderSummary>> | undefined;
+  let visible: readonly string[] = [];
+  let listedFor: Pop3Session | undefined;
+  let isFilling = false;
+  let isPaused = false;
+  let fillToken = 0;
+  let landed = new Set<string>();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const countLoaded = (): number => rows.value.reduce((n, row) => n + (row.header ? 1 : 0), 0);
+
+  function flush(): void {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (landed.size === 0) return;
+    const changed = landed;
+    landed = new Set();
+    rows.value = rows.value.map((row) => {
+      if (!changed.has(row.uidl)) return row;
+      const next = { ...row, header: headers.get(row.uidl) };
+      byUidl.set(row.uidl, next);
+      return next;
+    });
+    progress.value = { ...progress.value, loaded: countLoaded() };
+  }
+
+  function land(uidl: string, header: HeaderSummary): void {
+    headers.set(uidl, header);
+    landed.add(uidl);
+    flushTimer ??= setTimeout(flush, flushMs);
+  }
+
+  function setRows(next: MessageRow[]): void {
+    rows.value = next;
+    byUidl = new Map(next.map((row) => [row.uidl, row]));
+    progress.value = { loaded: countLoaded(), total: next.length, isLoading: false };
+  }
+
+  const needsHeader = (row: MessageRow | undefined): row is MessageRow =>
+    row !== undefined && !row.header && !headers.has(row.uidl) && !failed.has(row.uidl);
+
+  function nextBatch(hasTop: boolean, size: number): MessageRow[] {
+    const onScreen = visible.map((uidl) => byUidl.get(uidl)).filter(needsHeader);
+    if (onScreen.length > 0) return onScreen.slice(0, maxBatch);
+    // Without TOP a header costs a whole RETR: fetch only what is on screen.
+    if (!hasTop) return [];
+    const batch: MessageRow[] = [];
+    const all = rows.value;
+    for (let i = all.length - 1; i >= 0 && batch.length < size; i--) {
+      const row = all[i];
+      if (needsHeader(row)) batch.push(row);
+    }
+    return batch;
+  }
+
+  async function fetchBatch(session: Pop3Session, batch: readonly MessageRow[]): Promise<boolean> {
+    const fresh: [string, HeaderSummary][] = [];
+    let isBroken = false;
+    await Promise.all(
+      batch.map(async (row) => {
+        try {
+          const header = summarizeHeaders(await session.headers(row.msg));
+          land(row.uidl, header);
+          fresh.push([row.uidl, header]);
+        } catch (error) {
+          if (isClosing(error)) isBroken = true;
+          else failed.add(row.uidl); // one odd message must not stall the list
+        }
+      }),
+    );
+    flush();
+    if (account !== undefined && !isReadOnly.value) void deps.cache.save(account, fresh);
+    return !isBroken;
+  }
+
+  const store: MailboxStore = {
+    rows,
+    view,
+    progress,
+    isListed,
+    isReadOnly,
+    query,
+    sort,
+    prepare(who) {
+      if (who !== account) {
+        store.reset();
+        account = who;
+      }
+      cached ??= deps.cache.load(who);
+    },
+    async list(session, who) {
+      store.prepare(who);
+      isPaused = false;
+      const cache = cached!;
+      const caps = await session.capabilities();
+      const canUidl = !caps.isKnown || caps.hasUidl;
+      const [listing, uidls] = await Promise.all([
+        session.list(),
+        canUidl
+          ? session.uidl().catch((error: unknown) => {
+              if (error instanceof Pop3ReplyError) return undefined; // RFC 1939: UIDL is optional
+              throw error;
+            })
+          : Promise.resolve<UidlEntry[] | undefined>(undefined),
+      ]);
+      isReadOnly.value = uidls === undefined;
+      const byMsg = new Map((uidls ?? []).map((entry) => [entry.msg, entry.uidl]));
+      if (uidls) {
+        for (const [uidl, header] of await cache) if (!headers.has(uidl)) headers.set(uidl, header);
+      } else {
+        headers.clear(); // `#n` keys change meaning from one session to the next
+      }
+      failed.clear();
+      setRows(
+        listing.map(({ msg, size }) => {
+          const uidl = byMsg.get(msg) ?? `#${msg}`;
+          return { uidl, msg, size, header: headers.get(uidl) };
+        }),
+      );
+      listedFor = session;
+      isListed.value = true;
+      if (uidls) void deps.cache.retain(who, new Set(byMsg.values()));
+    },
+    async fillHeaders(session) {
+      const token = ++fillToken;
+      isPaused = false;
+      isFilling = true;
+      progress.value = { ...progress.value, isLoading: true };
+      let size = firstPage;
+      try {
+        const caps = await session.capabilities();
+        while (token === fillToken && session.state === 'transaction') {
+          const batch = nextBatch(caps.hasTop, size);
+          if (batch.length === 0) break;
+          if (!(await fetchBatch(session, batch))) break;
+          size = Math.min(maxBatch, size * 2);
+        }
+      } finally {
+        if (token === fillToken) {
+          isFilling = false;
+          progress.value = { ...progress.value, isLoading: false };
+        }
+      }
+    },
+    setVisible(uidls) {
+      visible = uidls;
+      // Scrolled to rows without headers after the fill ended (or a server without TOP).
+      const session = listedFor;
+      if (isFilling || isPaused || session?.state !== 'transaction') return;
+      if (uidls.some((uidl) => needsHeader(byUidl.get(uidl)))) void store.fillHeaders(session);
+    },
+    pause() {
+      isPaused = true;
+      isFilling = false;
+      fillToken++;
+      progress.value = { ...progress.value, isLoading: false };
+    },
+    listedSession: () => (listedFor?.state === 'transaction' ? listedFor : undefined),
+    row: (uidl) => byUidl.get(uidl),
+    numberOf: (uidl) => (uidl.startsWith('#') ? undefined : byUidl.get(uidl)?.msg),
+    remove(uidls) {
+      const gone = new Set(uidls);
+      setRows(rows.value.filter((row) => !gone.has(row.uidl)));
+    },
+    reset() {
+      fillToken++;
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      landed = new Set();
+      headers.clear();
+      failed.clear();
+      account = undefined;
+      cached = undefined;
+      listedFor = undefined;
+      visible = [];
+      isListed.value = false;
+      isReadOnly.value = false;
+      isFilling = false;
+      query.value = '';
+      setRows([]);
+    },
+  };
+  return store;
+}

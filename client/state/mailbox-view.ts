@@ -1,0 +1,78 @@
+// Sorting and filtering the message list over the headers loaded so far. Pure
+// functions over rows; the mailbox store wires them into a computed signal.
+
+import type { HeaderSummary } from '../mail/header-summary.ts';
+
+export interface MessageRow {
+  /** The UIDL, or `#n` in a mailbox without UIDL (read-only, never cached). */
+  uidl: string;
+  /** The message number in the current session (RFC 1939: valid for one session only). */
+  msg: number;
+  size: number;
+  header: HeaderSummary | undefined;
+}
+
+export type SortKey = 'arrival' | 'date' | 'from' | 'subject';
+export const SORT_KEYS: readonly SortKey[] = ['arrival', 'date', 'from', 'subject'];
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+// "Re: Re: Fwd: x" sorts with "x"; includes the Chinese reply and forward prefixes.
+const REPLY_PREFIX = /^(?:(?:re|fw|fwd|aw|sv|回复|答复|转发)\s*(?:\[\d+\])?\s*[:：]\s*)+/i;
+
+/** Local calendar date as YYYY-MM-DD, so a search for "2025-06" finds June's mail. */
+export function localDay(time: number): string {
+  const date = new Date(time);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function matches(header: HeaderSummary, needle: string): boolean {
+  return (
+    header.subject.toLowerCase().includes(needle) ||
+    header.from.toLowerCase().includes(needle) ||
+    header.fromAddress.toLowerCase().includes(needle) ||
+    (header.date !== null && localDay(header.date).includes(needle))
+  );
+}
+
+function byText(pick: (header: HeaderSummary) => string) {
+  return (a: MessageRow, b: MessageRow): number => {
+    if (!a.header || !b.header) return a.header ? -1 : b.header ? 1 : b.msg - a.msg;
+    return collator.compare(pick(a.header), pick(b.header)) || b.msg - a.msg;
+  };
+}
+
+const COMPARE: Record<Exclude<SortKey, 'arrival'>, (a: MessageRow, b: MessageRow) => number> = {
+  date: (a, b) => {
+    const x = a.header?.date ?? null;
+    const y = b.header?.date ?? null;
+    // Messages without a known date go last, newest arrival first.
+    if (x === null || y === null) return x !== null ? -1 : y !== null ? 1 : b.msg - a.msg;
+    return y - x || b.msg - a.msg;
+  },
+  from: byText((header) => header.from),
+  subject: byText((header) => header.subject.replace(REPLY_PREFIX, '')),
+};
+
+/**
+ * The rows to show: not hidden (pending deletion), matching `query` when there is
+ * one (rows whose headers are not loaded yet cannot match), in `sort` order.
+ * `rows` is in server order (ascending message numbers).
+ */
+export function visibleRows(
+  rows: readonly MessageRow[],
+  hidden: ReadonlySet<string>,
+  query: string,
+  sort: SortKey,
+): MessageRow[] {
+  const needle = query.trim().toLowerCase();
+  const out: MessageRow[] = [];
+  // Newest arrival first: the reverse of server order.
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!;
+    if (hidden.has(row.uidl)) continue;
+    if (needle && !(row.header && matches(row.header, needle))) continue;
+    out.push(row);
+  }
+  return sort === 'arrival' ? out : out.sort(COMPARE[sort]);
+}

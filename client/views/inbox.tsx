@@ -1,0 +1,99 @@
+// The signed-in page: toolbar, the Messages grid, the reader pane beside it
+// (instead of it at phone width), the status bar; and the keyboard shortcuts.
+
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import {
+  isActivationTarget,
+  isTypingTarget,
+  shortcutFor,
+  type ShortcutAction,
+} from '../keyboard.ts';
+import { useStore } from '../store-context.ts';
+import { MessageList } from './message-list.tsx';
+import { ReaderView } from './reader-view.tsx';
+import { SettingsDialog } from './settings-dialog.tsx';
+import { StatusBar } from './status-bar.tsx';
+import { Toolbar } from './toolbar.tsx';
+
+/** The inbox: list, reader, toolbar and status. */
+export function Inbox(): JSX.Element {
+  const store = useStore();
+  const { mailbox, selection, reader } = store;
+  const [isSettingsOpen, setSettingsOpen] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const openUidl = reader.state.value?.uidl;
+  const targets = openUidl !== undefined ? [openUidl] : selection.targets.value;
+
+  const open = (uidl: string): void => {
+    selection.setCursor(uidl);
+    void reader.open(uidl);
+  };
+  const back = (): void => {
+    reader.close();
+    document.querySelector<HTMLElement>('.message-list')?.focus();
+  };
+
+  const perform = (action: ShortcutAction, target: EventTarget | null): void => {
+    const cursor = selection.cursor.value;
+    switch (action) {
+      case 'next':
+      case 'previous':
+        selection.moveBy(action === 'next' ? 1 : -1);
+        if (openUidl !== undefined && selection.cursor.value !== undefined) {
+          open(selection.cursor.value);
+        }
+        return;
+      case 'open':
+        if (cursor !== undefined) open(cursor);
+        return;
+      case 'delete':
+        return store.deleteMessages(targets);
+      case 'undo':
+        return store.undo();
+      case 'search':
+        return searchRef.current?.focus();
+      case 'refresh':
+        return void store.refresh();
+      case 'toggle':
+        if (cursor !== undefined) selection.toggle(cursor);
+        return;
+      case 'back':
+        if (isTypingTarget(target)) return (target as HTMLElement).blur();
+        if (openUidl !== undefined) return back();
+        if (selection.selected.value.size > 0) return selection.clear();
+        mailbox.query.value = '';
+        return;
+    }
+  };
+
+  useEffect(() => {
+    if (isSettingsOpen) return;
+    const onKey = (event: KeyboardEvent): void => {
+      const action = shortcutFor(event, isTypingTarget(event.target));
+      if (!action) return;
+      if (action === 'open' && isActivationTarget(event.target)) return;
+      event.preventDefault();
+      perform(action, event.target);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <div class={openUidl === undefined ? 'inbox' : 'inbox is-reading'}>
+      <Toolbar
+        targets={targets}
+        onDelete={() => store.deleteMessages(targets)}
+        onSettings={() => setSettingsOpen(true)}
+        searchRef={searchRef}
+      />
+      <main class="panes">
+        <MessageList onOpen={open} />
+        {openUidl !== undefined && <ReaderView onBack={back} />}
+      </main>
+      <StatusBar />
+      {isSettingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+// One row of the message list: sender, date, subject, size and an attachment
+// mark, all as text nodes. Positioned by the virtual list; fixed height.
+
+import type { JSX } from 'preact';
+import { formatSize } from '../reader/display-text.ts';
+import { formatFullDate, formatListDate } from '../format.ts';
+import type { MessageRow as Row } from '../state/mailbox-view.ts';
+import { useStore } from '../store-context.ts';
+
+export const ROW_HEIGHT = 56;
+
+export interface MessageRowProps {
+  row: Row;
+  /** Position in the view, from 0. */
+  index: number;
+  isCursor: boolean;
+  isSelected: boolean;
+  isOpen: boolean;
+  onActivate: (row: Row, event: MouseEvent) => void;
+  onToggle: (row: Row) => void;
+}
+
+/** A `role="row"` of the Messages grid. */
+export function MessageRow(props: MessageRowProps): JSX.Element {
+  const { i18n } = useStore();
+  const { row, index } = props;
+  const header = row.header;
+  const tag = i18n.tag.value;
+  const classes = ['row'];
+  if (props.isCursor) classes.push('is-cursor');
+  if (props.isSelected) classes.push('is-selected');
+  if (props.isOpen) classes.push('is-open');
+  if (!header) classes.push('is-loading');
+  return (
+    <div
+      role="row"
+      id={`message-row-${index}`}
+      class={classes.join(' ')}
+      aria-rowindex={index + 1}
+      aria-selected={props.isSelected || props.isCursor}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+      onClick={(event) => props.onActivate(row, event)}
+    >
+      <div role="gridcell" class="cell-pick">
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          checked={props.isSelected}
+          aria-label={header?.subject || i18n.t('list.noSubject')}
+          onClick={(event) => {
+            event.stopPropagation();
+            props.onToggle(row);
+          }}
+        />
+      </div>
+      <div role="gridcell" class="cell-from">
+        <bdi>{header ? header.from : i18n.t('list.notLoaded')}</bdi>
+      </div>
+      <div role="gridcell" class="cell-date" title={formatFullDate(header?.date ?? null, tag)}>
+        {formatListDate(header?.date ?? null, tag)}
+      </div>
+      <div role="gridcell" class="cell-subject">
+        <bdi>{header ? header.subject || i18n.t('list.noSubject') : ''}</bdi>
+      </div>
+      <div role="gridcell" class="cell-size">
+        {header?.hasAttachment && (
+          <span class="attachment-mark" role="img" aria-label={i18n.t('list.attachment')}>
+            📎
+          </span>
+        )}
+        {formatSize(row.size)}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+// The sign-in page: server (hidden when there is one), username and password.
+// The password stays in this component's state and the session store's memory only.
+
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import type { GatewayConfig } from '../api.ts';
+import { errorMessageKey } from '../state/errors.ts';
+import { useStore } from '../store-context.ts';
+import { LanguageSelect } from './language-select.tsx';
+
+export interface SignInProps {
+  config: GatewayConfig | undefined;
+  isConfigFailed: boolean;
+}
+
+/** The sign-in form; errors come from the session store's typed error. */
+export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
+  const store = useStore();
+  const { i18n, sessions } = store;
+  const t = i18n.t;
+  const [server, setServer] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [isBusy, setBusy] = useState(false);
+  const servers = config?.servers ?? [];
+  const chosen = servers.some((entry) => entry.id === server) ? server : servers[0]?.id;
+  const error = sessions.error.value;
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (!chosen || isBusy) return;
+    setBusy(true);
+    try {
+      await store.signIn(chosen, username.trim(), password);
+      setPassword('');
+    } catch {
+      // Shown from sessions.error below.
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="sign-in">
+      <div class="sign-in-card">
+        <h1>{t('signIn.title')}</h1>
+        {/* method=post: should the script fail, the password never lands in a URL. */}
+        <form method="post" onSubmit={(event) => void submit(event)}>
+          {servers.length > 1 && (
+            <label>
+              <span>{t('signIn.server')}</span>
+              <select value={chosen} onChange={(e) => setServer(e.currentTarget.value)}>
+                {servers.map((entry) => (
+                  <option key={entry.id} value={entry.id}>
+                    {entry.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label>
+            <span>{t('signIn.username')}</span>
+            <input
+              name="username"
+              autocomplete="username"
+              autocapitalize="none"
+              spellcheck={false}
+              required
+              value={username}
+              onInput={(e) => setUsername(e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            <span>{t('signIn.password')}</span>
+            <input
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </label>
+          {error !== undefined && (
+            <p class="error" role="alert">
+              {t(errorMessageKey(error))}
+            </p>
+          )}
+          {isConfigFailed && (
+            <p class="error" role="alert">
+              {t('signIn.configFailed')}
+            </p>
+          )}
+          {config && servers.length === 0 && <p class="error">{t('signIn.noServers')}</p>}
+          <button type="submit" class="primary" disabled={isBusy || !chosen}>
+            {t('signIn.submit')}
+          </button>
+          {isBusy && <p aria-live="polite">{t('signIn.working')}</p>}
+        </form>
+        {config?.demo && (
+          <p class="demo-hint">
+            {t('signIn.demo', { username: config.demo.username, password: config.demo.password })}
+          </p>
+        )}
+        <p class="note">{t('signIn.passwordNote')}</p>
+        <LanguageSelect />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,68 @@
+// The status bar: connection state (connected, reconnecting with a countdown,
+// offline with the reason), header loading progress, and pending deletions.
+
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessageKey } from '../state/errors.ts';
+import { useStore } from '../store-context.ts';
+import { PendingSummary } from './pending-summary.tsx';
+
+function useNow(isTicking: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!isTicking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [isTicking]);
+  return now;
+}
+
+/** Bottom line of the inbox; its connection part is a polite live region. */
+export function StatusBar(): JSX.Element {
+  const { i18n, sessions, mailbox } = useStore();
+  const t = i18n.t;
+  const status = sessions.status.value;
+  const retryAt = sessions.retryAt.value;
+  const now = useNow(status === 'reconnecting');
+  const progress = mailbox.progress.value;
+  const error = sessions.error.value;
+
+  let connection: string;
+  if (status === 'connected') connection = t('status.connected');
+  else if (status === 'reconnecting') {
+    const seconds = retryAt === undefined ? 0 : Math.ceil((retryAt - now) / 1000);
+    connection = seconds > 0 ? t('status.reconnecting', { seconds }) : t('status.reconnectingNow');
+  } else if (status === 'offline') connection = t('status.offline');
+  else connection = t('status.connecting');
+  const showRetry = status === 'offline' || status === 'reconnecting';
+
+  return (
+    <footer class="status-bar">
+      <span class={`connection is-${status}`} role="status" aria-label={t('status.label')}>
+        {connection}
+        {(status === 'offline' || status === 'reconnecting') && error !== undefined && (
+          <span class="reason"> — {t(errorMessageKey(error))}</span>
+        )}
+      </span>
+      {showRetry && (
+        <button type="button" onClick={() => sessions.retryNow()}>
+          {t('status.retry')}
+        </button>
+      )}
+      {progress.isLoading && progress.total > 0 && (
+        <span class="loading">
+          <progress max={progress.total} value={progress.loaded} aria-hidden="true" />
+          {t('status.headers', {
+            loaded: i18n.formatNumber(progress.loaded),
+            total: i18n.formatNumber(progress.total),
+          })}
+        </span>
+      )}
+      {mailbox.isListed.value && !progress.isLoading && (
+        <span class="count">{i18n.plural('status.messages', mailbox.rows.value.length)}</span>
+      )}
+      {mailbox.isReadOnly.value && <span class="error">{t('mailbox.readOnly')}</span>}
+      <PendingSummary />
+    </footer>
+  );
+}

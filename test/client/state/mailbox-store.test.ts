@@ -1,0 +1,137 @@
+// The mailbox store over a real Pop3Session: UIDL and LIST first, then TOP n 0
+// for the visible rows newest first, pipelined; the header cache's hit path.
+
+import { signal } from '@preact/signals';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDatabase } from '../../../client/cache/database.ts';
+import { createHeaderCache } from '../../../client/cache/header-cache.ts';
+import { createMailboxStore } from '../../../client/state/mailbox-store.ts';
+import { FakeMailbox, sampleMessages } from '../../support/app-fake-pop3.ts';
+import { buildApp, freshIndexedDb, until } from '../../support/app-stores.ts';
+
+async function loggedIn(mailbox: FakeMailbox) {
+  const connection = mailbox.connect('main', {});
+  await connection.session.login({ username: 'alice', password: 'secret' });
+  mailbox.log.length = 0;
+  return connection;
+}
+
+const tops = (log: readonly string[]): number[] =>
+  log.filter((line) => line.startsWith('TOP ')).map((line) => Number(line.split(' ')[1]));
+
+beforeEach(() => {
+  freshIndexedDb();
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('mailbox store load order', () => {
+  it('lists with UIDL and LIST, then fetches headers newest first, pipelined', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(300));
+    const connection = await loggedIn(mailbox);
+    const store = createMailboxStore({
+      cache: createHeaderCache(createDatabase()),
+      hidden: signal(new Set<string>()),
+      firstPage: 50,
+    });
+    await store.list(connection.session, 'main/alice');
+    expect(mailbox.log.filter((line) => !line.startsWith('CAPA'))).toEqual(['LIST', 'UIDL']);
+    expect(store.rows.value).toHaveLength(300);
+    expect(store.rows.value.every((row) => row.header === undefined)).toBe(true);
+
+    const writesBefore = connection.server.writes;
+    await store.fillHeaders(connection.session);
+    const order = tops(mailbox.log);
+    expect(order).toHaveLength(300);
+    // The first page is the newest 50, newest first; then the rest, still newest first.
+    expect(order.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => 300 - i));
+    expect(order).toEqual([...order].sort((a, b) => b - a));
+    // 300 TOPs in a handful of writes: PIPELINING, not one round trip each.
+    expect(connection.server.writes - writesBefore).toBeLessThanOrEqual(4);
+    expect(store.progress.value).toEqual({ loaded: 300, total: 300, isLoading: false });
+    expect(store.view.value[0]?.header?.subject).toBe('Message 300');
+  });
+
+  it('fetches the rows on screen before any other', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(400));
+    const connection = await loggedIn(mailbox);
+    const store = createMailboxStore({
+      cache: createHeaderCache(createDatabase()),
+      hidden: signal(new Set<string>()),
+    });
+    await store.list(connection.session, 'main/alice');
+    store.setVisible(['u17', 'u16', 'u15']);
+    await store.fillHeaders(connection.session);
+    expect(tops(mailbox.log).slice(0, 3)).toEqual([17, 16, 15]);
+    expect(tops(mailbox.log)).toHaveLength(400);
+  });
+
+  it('without PIPELINING still fetches every header, one at a time', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(20), {
+      capabilities: ['TOP', 'UIDL', 'USER'],
+    });
+    const connection = await loggedIn(mailbox);
+    const store = createMailboxStore({
+      cache: createHeaderCache(createDatabase()),
+      hidden: signal(new Set<string>()),
+    });
+    await store.list(connection.session, 'main/alice');
+    await store.fillHeaders(connection.session);
+    expect(tops(mailbox.log)).toHaveLength(20);
+  });
+
+  it('treats a mailbox without UIDL as read-only and caches nothing', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(5), { capabilities: ['TOP', 'USER'] });
+    const connection = await loggedIn(mailbox);
+    const cache = createHeaderCache(createDatabase());
+    const store = createMailboxStore({ cache, hidden: signal(new Set<string>()) });
+    await store.list(connection.session, 'main/alice');
+    await store.fillHeaders(connection.session);
+    expect(store.isReadOnly.value).toBe(true);
+    expect(mailbox.log).not.toContain('UIDL');
+    expect(store.rows.value.map((row) => row.uidl)).toEqual(['#1', '#2', '#3', '#4', '#5']);
+    expect(store.numberOf('#1')).toBeUndefined();
+    expect((await cache.load('main/alice')).size).toBe(0);
+  });
+});
+
+describe('header cache', () => {
+  it('a second sign-in shows cached rows at once and fetches only new UIDLs', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(40));
+    const first = buildApp(mailbox);
+    await first.store.signIn('main', 'alice', 'secret');
+    await until(() => first.store.mailbox.progress.value.loaded === 40, 'first load');
+    await until(() => !first.store.mailbox.progress.value.isLoading, 'first load done');
+    await first.store.signOut();
+
+    mailbox.messages.push(...sampleMessages(3, 41));
+    mailbox.log.length = 0;
+    const second = buildApp(mailbox);
+    // When the first TOP goes out, the 40 known rows already show their headers.
+    let knownAtFirstTop: number | undefined;
+    mailbox.hook = (line) => {
+      if (line.startsWith('TOP ') && knownAtFirstTop === undefined) {
+        knownAtFirstTop = second.store.mailbox.rows.value.filter((row) => row.header).length;
+      }
+      return undefined;
+    };
+    await second.store.signIn('main', 'alice', 'secret');
+    await until(() => second.store.mailbox.progress.value.loaded === 43, 'new headers');
+    expect(knownAtFirstTop).toBe(40);
+    expect(tops(mailbox.log).sort((a, b) => a - b)).toEqual([41, 42, 43]);
+    await second.store.signOut();
+  });
+
+  it('"Forget this device" deletes the cache', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(5));
+    const app = buildApp(mailbox);
+    await app.store.signIn('main', 'alice', 'secret');
+    await until(() => app.store.mailbox.progress.value.loaded === 5, 'load');
+    await until(() => !app.store.mailbox.progress.value.isLoading, 'load done');
+    app.store.forgetOnSignOut.value = true;
+    await app.store.signOut();
+    const cache = createHeaderCache(createDatabase());
+    expect((await cache.load('main/alice')).size).toBe(0);
+  });
+});

@@ -1,0 +1,227 @@
+// Sign-in, reconnect with backoff (fake timers), going-away, offline, and the
+// cases that must not retry: a refused password and a TLS refusal.
+
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { closeError, ConnectionError } from '../../../client/connection.ts';
+import { backoffDelay } from '../../../client/state/backoff.ts';
+import { errorMessageKey } from '../../../client/state/errors.ts';
+import { createSessionStore, type NetworkWatch } from '../../../client/state/session-store.ts';
+import { createTabLock, type ChannelLike } from '../../../client/state/tab-lock.ts';
+import { CLOSE_CODES } from '../../../shared/bridge/messages.ts';
+import { FakeMailbox, sampleMessages } from '../../support/app-fake-pop3.ts';
+import { advance } from '../../support/app-stores.ts';
+
+const lost = (): ConnectionError =>
+  new ConnectionError('CONNECTION_LOST', 'lost', { isRetryable: true, closeCode: 1006 });
+
+function build(mailbox: FakeMailbox, network?: NetworkWatch) {
+  return createSessionStore({
+    connect: mailbox.connect,
+    lock: createTabLock({}),
+    random: () => 0.5,
+    network,
+    replyTimeoutMs: 0,
+  });
+}
+
+const ACCOUNT = { server: 'main', username: 'alice' };
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('backoffDelay', () => {
+  it('doubles from one second to a 30 s cap, with ±20% jitter', () => {
+    const middle = (): number => 0.5;
+    expect([0, 1, 2, 3, 4, 5, 9].map((n) => backoffDelay(n, middle))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000,
+    ]);
+    expect(backoffDelay(1, () => 0)).toBe(1600);
+    expect(backoffDelay(1, () => 0.999_999)).toBe(2400);
+  });
+});
+
+describe('session store', () => {
+  it('signs in and reports connected', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    await store.signIn(ACCOUNT, 'secret');
+    expect(store.status.value).toBe('connected');
+    expect(store.current()?.state).toBe('transaction');
+  });
+
+  it('a wrong password rejects, signs out and says so', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    await expect(store.signIn(ACCOUNT, 'nope')).rejects.toMatchObject({ code: 'POP3_AUTH_FAILED' });
+    expect(store.status.value).toBe('signed-out');
+    expect(errorMessageKey(store.error.value)).toBe('error.wrongPassword');
+  });
+
+  it('reconnects after a drop with growing delays, then resets the backoff', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    const ready: number[] = [];
+    store.onReady(({ generation }) => void ready.push(generation));
+    await store.signIn(ACCOUNT, 'secret');
+    mailbox.failNext.push(lost(), lost());
+    const start = Date.now();
+    mailbox.last.drop();
+    await advance(0);
+    expect(store.status.value).toBe('reconnecting');
+    expect(store.retryAt.value).toBe(start + 1000);
+    await advance(990);
+    expect(mailbox.connections).toHaveLength(1);
+    await advance(20); // attempt 1 fails → 2 s
+    expect(mailbox.connections).toHaveLength(2);
+    expect(store.retryAt.value).toBe(start + 1000 + 2000);
+    await advance(2000); // attempt 2 fails → 4 s
+    expect(mailbox.connections).toHaveLength(3);
+    await advance(3980);
+    expect(mailbox.connections).toHaveLength(3);
+    await advance(20);
+    expect(mailbox.connections).toHaveLength(4);
+    expect(store.status.value).toBe('connected');
+    expect(ready).toEqual([1, 2]);
+    // A later drop starts again at one second.
+    mailbox.last.drop();
+    await advance(0);
+    expect(store.retryAt.value).toBe(Date.now() + 1000);
+  });
+
+  it('a going-away gateway is reconnected to after the delay it asked for', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    await store.signIn(ACCOUNT, 'secret');
+    mailbox.last.drop(closeError(CLOSE_CODES.GOING_AWAY, true, undefined, 250));
+    await advance(0);
+    expect(store.retryAt.value).toBe(Date.now() + 250);
+    await advance(260);
+    expect(mailbox.connections).toHaveLength(2);
+    expect(store.status.value).toBe('connected');
+  });
+
+  it('stops at "offline" on a certificate problem, and "Try again" tries again', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    await store.signIn(ACCOUNT, 'secret');
+    mailbox.failNext.push(closeError(CLOSE_CODES.TLS_EXPIRED, false));
+    mailbox.last.drop();
+    await advance(1100);
+    expect(store.status.value).toBe('offline');
+    expect(errorMessageKey(store.error.value)).toBe('error.certExpired');
+    await advance(60_000);
+    expect(mailbox.connections).toHaveLength(2);
+    store.retryNow();
+    await advance(0);
+    expect(store.status.value).toBe('connected');
+  });
+
+  it('a password changed elsewhere signs out instead of retrying', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    await store.signIn(ACCOUNT, 'secret');
+    mailbox.password = 'changed';
+    mailbox.last.drop();
+    await advance(1100);
+    expect(store.status.value).toBe('signed-out');
+    expect(errorMessageKey(store.error.value)).toBe('error.wrongPassword');
+    await advance(60_000);
+    expect(mailbox.connections).toHaveLength(2);
+  });
+
+  it('[IN-USE] while reconnecting is retried', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1), { isLocking: true });
+    const store = build(mailbox);
+    await store.signIn(ACCOUNT, 'secret');
+    // The connection drops and another program takes the mailbox for a while.
+    mailbox.last.drop();
+    const other = mailbox.connect('main', {});
+    await other.session.login({ username: 'alice', password: 'secret' });
+    await advance(1100);
+    expect(store.status.value).toBe('reconnecting');
+    expect(errorMessageKey(store.error.value)).toBe('error.inUse');
+    other.close();
+    await advance(2100);
+    expect(store.status.value).toBe('connected');
+  });
+
+  it('waits for the browser to come back online', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    let isOnline = true;
+    let wake: () => void = () => undefined;
+    const store = build(mailbox, {
+      isOnline: () => isOnline,
+      onOnline: (listener) => {
+        wake = listener;
+        return () => undefined;
+      },
+    });
+    await store.signIn(ACCOUNT, 'secret');
+    isOnline = false;
+    mailbox.last.drop();
+    await advance(0);
+    expect(store.status.value).toBe('offline');
+    await advance(60_000);
+    expect(mailbox.connections).toHaveLength(1);
+    isOnline = true;
+    wake();
+    await advance(0);
+    expect(store.status.value).toBe('connected');
+  });
+
+  it('sign-out sends QUIT and forgets the session', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    await store.signIn(ACCOUNT, 'secret');
+    await expect(store.signOut()).resolves.toBe(true);
+    expect(mailbox.log.at(-1)).toBe('QUIT');
+    expect(store.status.value).toBe('signed-out');
+    expect(store.account.value).toBeUndefined();
+  });
+});
+
+describe('one session per mailbox across tabs', () => {
+  function channelPair(): [ChannelLike, ChannelLike] {
+    const a: ChannelLike = { onmessage: null, postMessage: (m) => deliver(b, m) };
+    const b: ChannelLike = { onmessage: null, postMessage: (m) => deliver(a, m) };
+    function deliver(to: ChannelLike, message: unknown): void {
+      setTimeout(() => to.onmessage?.({ data: message } as MessageEvent), 1);
+    }
+    return [a, b];
+  }
+
+  it('a second tab waits; "Use it here" takes over and the first tab QUITs', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1), { isLocking: true });
+    const [one, two] = channelPair();
+    const make = (channel: ChannelLike) =>
+      createSessionStore({
+        connect: mailbox.connect,
+        lock: createTabLock({ createChannel: () => channel, answerWaitMs: 50 }),
+        random: () => 0.5,
+        replyTimeoutMs: 0,
+      });
+    const first = make(one);
+    const second = make(two);
+    const signingIn = first.signIn(ACCOUNT, 'secret');
+    await advance(60);
+    await signingIn;
+    expect(first.status.value).toBe('connected');
+
+    const waiting = second.signIn(ACCOUNT, 'secret');
+    await advance(60);
+    await waiting;
+    expect(second.status.value).toBe('locked-elsewhere');
+    expect(mailbox.connections).toHaveLength(1); // no [IN-USE] collision
+
+    const taking = second.takeOver();
+    await advance(3000);
+    await taking;
+    expect(first.status.value).toBe('locked-elsewhere');
+    expect(mailbox.connections[0]?.server.commands.at(-1)).toBe('QUIT');
+    expect(second.status.value).toBe('connected');
+  });
+});

@@ -121,9 +121,9 @@ export function createAppStore(deps: AppDeps): AppStore {
 
   sessions.onReady(async ({ session }) => {
     if (account === undefined) return;
-    // Another tab may have left deletions pending before handing the mailbox over.
-    await pending.restore(account);
-    await mailbox.list(session, account);
+    // Another tab may have left deletions pending before handing the mailbox
+    // over: read them while the listing runs, and before anything is deleted.
+    await Promise.all([pending.restore(account), mailbox.list(session, account)]);
     reader.resume();
     if (pending.hasDue()) await commit();
     else void mailbox.fillHeaders(session);
@@ -171,7 +171,9 @@ export function createAppStore(deps: AppDeps): AppStore {
     async signIn(server, username, password) {
       account = accountKey({ server, username });
       mailbox.prepare(account);
-      await pending.restore(account);
+      // Read pending deletions while the connection opens (onReady awaits the
+      // restore too, before anything is deleted).
+      const restoring = pending.restore(account).catch(() => undefined);
       try {
         await sessions.signIn({ server, username }, password);
       } catch (error) {
@@ -179,6 +181,7 @@ export function createAppStore(deps: AppDeps): AppStore {
         pending.reset();
         throw error;
       }
+      await restoring;
     },
     async signOut() {
       isSigningOut.value = true;

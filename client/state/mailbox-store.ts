@@ -3,7 +3,7 @@
 // progress. Headers come from the cache when it has them.
 
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import { Pop3ReplyError, type Pop3Session, type UidlEntry } from '../../shared/pop3/index.ts';
+import { Pop3ReplyError, type Pop3Session } from '../../shared/pop3/index.ts';
 import type { HeaderCache } from '../cache/header-cache.ts';
 import { summarizeHeaders, type HeaderSummary } from '../mail/header-summary.ts';
 import { visibleRows, type MessageRow, type SortKey } from './mailbox-view.ts';
@@ -85,6 +85,9 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   let isPaused = false;
   let fillToken = 0;
   let landed = new Set<string>();
+  /** Header requests sent before the rows existed, by message number, and their session. */
+  let early = new Map<number, Promise<Uint8Array>>();
+  let earlyFor: Pop3Session | undefined;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   const countLoaded = (): number => rows.value.reduce((n, row) => n + (row.header ? 1 : 0), 0);
@@ -139,7 +142,10 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     await Promise.all(
       batch.map(async (row) => {
         try {
-          const header = summarizeHeaders(await session.headers(row.msg));
+          // Message numbers belong to one session: never reuse another's reply.
+          const ahead = earlyFor === session ? early.get(row.msg) : undefined;
+          early.delete(row.msg);
+          const header = summarizeHeaders(await (ahead ?? session.headers(row.msg)));
           land(row.uidl, header);
           fresh.push([row.uidl, header]);
         } catch (error) {
@@ -172,17 +178,39 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       store.prepare(who);
       isPaused = false;
       const cache = cached!;
-      const caps = await session.capabilities();
-      const canUidl = !caps.isKnown || caps.hasUidl;
-      const [listing, uidls] = await Promise.all([
-        session.list(),
-        canUidl
-          ? session.uidl().catch((error: unknown) => {
-              if (error instanceof Pop3ReplyError) return undefined; // RFC 1939: UIDL is optional
-              throw error;
-            })
-          : Promise.resolve<UidlEntry[] | undefined>(undefined),
-      ]);
+      // CAPA, LIST and UIDL leave together (pipelined when the server allows):
+      // waiting for CAPA first would cost a round trip before the list.
+      // The pre-login CAPA says whether UIDL exists; without CAPA we try it.
+      const known = session.knownCapabilities;
+      const canUidl = !known?.isKnown || known.hasUidl;
+      // The post-login CAPA (RFC 2449 §5) rides along; fillHeaders reads it.
+      const caps = session.capabilities();
+      caps.catch(() => undefined); // awaited after UIDL below
+      const listed = session.list();
+      const uidlReply = canUidl
+        ? session.uidl().catch((error: unknown) => {
+            if (error instanceof Pop3ReplyError) return undefined; // RFC 1939: UIDL is optional
+            throw error;
+          })
+        : Promise.resolve(undefined);
+      early = new Map();
+      earlyFor = session;
+      const listing = await listed;
+      const isFirstView = visible.length === 0 && query.value === '' && sort.value === 'arrival';
+      // CAPA was queued behind UIDL: decide on what the session already knows.
+      const hasTop = !known?.isKnown || known.hasTop;
+      if (isFirstView && hasTop && (await cache).size === 0) {
+        // Nothing cached: the count is known now, so ask for the newest page
+        // at once, queued right behind UIDL, instead of after parsing it and
+        // drawing the rows. fetchBatch picks these replies up by number.
+        for (const { msg } of listing.slice(-firstPage).reverse()) {
+          const request = session.headers(msg);
+          request.catch(() => undefined); // consumed (or dropped with the session) later
+          early.set(msg, request);
+        }
+      }
+      const uidls = await uidlReply;
+      await caps;
       isReadOnly.value = uidls === undefined;
       const byMsg = new Map((uidls ?? []).map((entry) => [entry.msg, entry.uidl]));
       if (uidls) {
@@ -244,6 +272,8 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     },
     reset() {
       fillToken++;
+      early = new Map();
+      earlyFor = undefined;
       clearTimeout(flushTimer);
       flushTimer = undefined;
       landed = new Set();

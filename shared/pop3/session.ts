@@ -183,6 +183,11 @@ export class Pop3Session {
     return this.caps;
   }
 
+  /** The capabilities read last (possibly before login), without a round trip. */
+  get knownCapabilities(): Capabilities | undefined {
+    return this.caps;
+  }
+
   /** Sign in with the best mechanism both sides support; returns its name. */
   async login(credentials: Credentials, options: LoginOptions = {}): Promise<string> {
     const greeting = await this.greeting;

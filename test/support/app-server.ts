@@ -4,13 +4,13 @@
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { loadConfig } from '../../server/config.ts';
 import { createGateway, type Gateway } from '../../server/gateway.ts';
 import { createLogger } from '../../server/logging.ts';
+import { freePort } from './ports.ts';
 
 export interface BuiltClient {
   dir: string;
@@ -26,18 +26,6 @@ export async function buildClient(): Promise<BuiltClient> {
     build: { outDir: dir, emptyOutDir: true, sourcemap: false },
   });
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Upstream {

@@ -1,0 +1,124 @@
+// The HTTP side of the gateway (express 5): the built client under BASE_PATH
+// with strict security headers and caching, `api/config`, health, readiness
+// and Prometheus metrics. Knows nothing of WebSockets or POP3.
+
+import path from 'node:path';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import type { Config } from './config.ts';
+import type { Metrics } from './metrics.ts';
+import { compileTrust } from './network.ts';
+
+export interface AppOptions {
+  config: Config;
+  metrics: Metrics;
+  /** False while draining on SIGTERM: /readyz answers 503 so the proxy stops routing here. */
+  isReady: () => boolean;
+}
+
+/** SECURITY.md 45: the app's CSP; no inline script, no plugins, no framing, no <base>. */
+export function contentSecurityPolicy(config: Pick<Config, 'allowedOrigins'>): string {
+  const sockets = config.allowedOrigins.map((origin) => origin.replace(/^http/, 'ws'));
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+    `connect-src 'self' ${sockets.join(' ')}`.trim(),
+    "img-src 'self' data: blob:",
+  ].join('; ');
+}
+
+/** Vite names hashed assets `name-<hash>.ext` under assets/: safe to cache forever. */
+const HASHED_ASSET = /\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
+
+export function createApp(options: AppOptions): express.Express {
+  const { config, metrics } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('trust proxy', compileTrust(config.trustProxy));
+  const csp = contentSecurityPolicy(config);
+
+  app.use((_request: Request, response: Response, next: NextFunction) => {
+    response.set({
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+    });
+    next();
+  });
+
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.rawHeaders.length <= 2 * config.limits.maxHeadersCount) return next();
+    response.status(431).type('text/plain').send('Request Header Fields Too Large\n');
+  });
+
+  // Probes come from orchestrators with any Host; they reveal nothing.
+  app.get('/healthz', (_request, response) => {
+    response.type('text/plain').set('Cache-Control', 'no-store').send('ok\n');
+  });
+  app.get('/readyz', (_request, response) => {
+    const isReady = options.isReady();
+    response
+      .status(isReady ? 200 : 503)
+      .type('text/plain')
+      .set('Cache-Control', 'no-store');
+    response.send(isReady ? 'ready\n' : 'draining\n');
+  });
+  app.get('/metrics', (_request, response) => {
+    response.type('text/plain; version=0.0.4').set('Cache-Control', 'no-store');
+    response.send(metrics.render());
+  });
+
+  // SECURITY.md 2 for the app too: a rebound DNS name gets nothing.
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (config.allowedHosts.includes((request.headers.host ?? '').toLowerCase())) return next();
+    response.status(421).type('text/plain').send('Misdirected Request\n');
+  });
+
+  const base = config.basePath;
+  if (base !== '/') {
+    // Non-strict routing matches "/mail/" here too: redirect only the bare path.
+    app.get(base.slice(0, -1), (request, response, next) => {
+      if (request.path !== base.slice(0, -1)) return next();
+      response.redirect(301, base);
+    });
+  }
+  app.get(`${base}api/config`, (_request, response) => {
+    response.set('Cache-Control', 'no-store').json({
+      servers: config.upstreams.map(({ id, label }) => ({ id, label })),
+      ...(config.demo ? { demo: config.demo } : {}),
+    });
+  });
+  app.use(
+    base,
+    express.static(path.resolve(config.staticDir), {
+      dotfiles: 'ignore',
+      etag: true,
+      index: 'index.html',
+      redirect: false,
+      setHeaders: (response, file) => {
+        const isHashed = HASHED_ASSET.test(file.split(path.sep).join('/'));
+        response.setHeader(
+          'Cache-Control',
+          isHashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    }),
+  );
+
+  app.use((_request: Request, response: Response) => {
+    response.status(404).type('text/plain').send('Not Found\n');
+  });
+  // Never a stack trace to the browser (STYLE.md errors).
+  app.use((_error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    response.status(500).type('text/plain').send('Internal Server Error\n');
+  });
+  return app;
+}

@@ -1,0 +1,166 @@
+// The WebSocket bridge: decides on each HTTP upgrade (exact path, Host,
+// Origin, access control, per-address limits; SECURITY.md A, D, E), hands
+// accepted sockets to a Relay, runs the heartbeat, and drains on shutdown.
+// Knows no POP3: that is the relay's and shared/bridge's business.
+
+import { randomBytes } from 'node:crypto';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type ServerOptions } from 'ws';
+import { isAccessAllowed, selectProtocol } from './access.ts';
+import type { Config } from './config.ts';
+import { logUpgradeRefused, type Logger } from './logging.ts';
+import type { Metrics } from './metrics.ts';
+import { clientAddress, compileTrust } from './network.ts';
+import { Relay, type RelayDeps } from './relay.ts';
+import type { Throttle } from './throttle.ts';
+
+export interface BridgeOptions {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  throttle: Throttle;
+  connect?: RelayDeps['connect'];
+}
+
+export interface Bridge {
+  /** The `upgrade` listener of the HTTP server (item 3: the only place upgrades happen). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  readonly sessions: ReadonlySet<Relay>;
+  /** Refuse new upgrades, send `going-away`, close what is left after `graceMs`. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+function onSocketError(): void {
+  // Item 6: a reset during the handshake must not become an uncaught error.
+}
+
+/** Answer an upgrade with a plain HTTP error and destroy the socket (item 1). */
+function refuse(socket: Duplex, status: number, headers: Record<string, string> = {}): void {
+  if (!socket.writable) return void socket.destroy();
+  const body = STATUS_CODES[status] ?? 'Error';
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${extra.join('')}\r\n${body}`,
+  );
+}
+
+export function createBridge(options: BridgeOptions): Bridge {
+  const { config, logger, metrics, throttle } = options;
+  const { limits } = config;
+  const path = `${config.basePath}ws`;
+  const trust = compileTrust(config.trustProxy);
+  const sessions = new Set<Relay>();
+  let isDraining = false;
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    // Item 15: no compression; the stream carries passwords (CRIME/BREACH).
+    perMessageDeflate: false,
+    maxPayload: limits.maxPayload,
+    maxFragments: limits.maxFragments,
+    handleProtocols: selectProtocol,
+    closeTimeout: limits.closeTimeoutMs,
+  } as ServerOptions);
+  const heartbeat = setInterval(() => {
+    for (const relay of sessions) relay.heartbeat();
+  }, limits.heartbeatMs);
+  heartbeat.unref();
+
+  const deps: Omit<RelayDeps, 'onEnd'> = {
+    config,
+    logger,
+    metrics,
+    throttle,
+    ...(options.connect ? { connect: options.connect } : {}),
+  };
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', onSocketError);
+    let ip = 'unknown';
+    try {
+      ip = clientAddress(request, trust);
+    } catch {
+      return void socket.destroy();
+    }
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    const requestPath = query < 0 ? url : url.slice(0, query);
+    const origin = request.headers.origin;
+    const deny = (status: number, reason: string, headers?: Record<string, string>): void => {
+      metrics.upgradeRefused(status, reason);
+      logUpgradeRefused(logger, {
+        ip,
+        status,
+        reason,
+        path: requestPath.slice(0, 200),
+        ...(origin ? { origin } : {}),
+      });
+      refuse(socket, status, headers);
+    };
+    if (isDraining) return deny(503, 'draining', { 'Retry-After': '1' });
+    // Item 6: Node silently drops headers past maxHeadersCount (set one higher
+    // in gateway.ts); a request that has more is refused, not trimmed.
+    if (request.rawHeaders.length > 2 * limits.maxHeadersCount) return deny(431, 'headers');
+    if (requestPath !== path) return deny(404, 'path');
+    // Item 4: never a secret in the URL, so no query string is accepted at all.
+    if (query >= 0) return deny(400, 'query');
+    // Item 2: DNS rebinding; the Host must be one we serve.
+    if (!config.allowedHosts.includes((request.headers.host ?? '').toLowerCase())) {
+      return deny(403, 'host');
+    }
+    // Item 1: exact match against configuration; "null" is never listed.
+    if (origin === undefined || !config.allowedOrigins.includes(origin)) return deny(403, 'origin');
+    const peer = request.socket.remoteAddress ?? '';
+    if (!isAccessAllowed(config.access, request, trust(peer, 0))) return deny(401, 'access');
+    const admission = throttle.admit(ip);
+    if (!admission.ok) {
+      return deny(admission.status, admission.reason, {
+        'Retry-After': String(admission.retryAfterS),
+      });
+    }
+    let isAccepted = false;
+    // ws answers 400 itself to a bad key or version and never calls back: free the slot.
+    socket.once('close', () => {
+      if (!isAccepted) throttle.release(ip);
+    });
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      isAccepted = true;
+      const sid = randomBytes(8).toString('hex');
+      metrics.sessionOpened();
+      const relay = new Relay(
+        ws,
+        { sid, ip, origin },
+        {
+          ...deps,
+          onEnd: (ended) => {
+            sessions.delete(ended);
+            throttle.release(ip);
+          },
+        },
+      );
+      sessions.add(relay);
+    });
+  }
+
+  async function shutdown(graceMs: number): Promise<void> {
+    isDraining = true;
+    clearInterval(heartbeat);
+    for (const relay of sessions) relay.goingAway(limits.reconnectAfterMs);
+    const deadline = Date.now() + graceMs;
+    while (sessions.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50, graceMs)));
+    }
+    for (const relay of sessions) relay.fail('GATEWAY_GOING_AWAY');
+    // Wait for the close handshakes (bounded by closeTimeout in ws).
+    const closeDeadline = Date.now() + limits.closeTimeoutMs + 1000;
+    while (sessions.size > 0 && Date.now() < closeDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    wss.close();
+  }
+
+  return { handleUpgrade, sessions, shutdown };
+}

@@ -1,0 +1,274 @@
+// The gateway's typed configuration: environment variables plus an optional
+// JSON file (CONFIG_FILE) with the same key names, validated once at start.
+// Every error names its key. Reads no process state itself: main.ts passes
+// the environment and a file reader in.
+
+import { isIP } from 'node:net';
+import proxyaddr from 'proxy-addr';
+import { SERVER_ID } from '../shared/bridge/codec.ts';
+import type { UpstreamTarget } from './upstream.ts';
+import { isPublicBind } from './network.ts';
+import { LIMIT_KEYS, type Limits } from './config-keys.ts';
+import { ConfigError, Reader, type ConfigInput, type Source } from './config-reader.ts';
+
+export { LIMIT_KEYS, helpText, type Limits } from './config-keys.ts';
+export { ConfigError, type ConfigInput } from './config-reader.ts';
+
+/** One upstream POP3 server the browser may name by `id` (SECURITY.md item 8). */
+export interface UpstreamConfig extends UpstreamTarget {
+  id: string;
+  label: string;
+}
+
+/** Optional access control in front of the bridge (SECURITY.md item 4). */
+export type AccessControl =
+  | { kind: 'none' }
+  /** A header set by the authenticating reverse proxy, trusted only from a trusted proxy. */
+  | { kind: 'header'; header: string }
+  /** An HMAC-signed short-lived token offered as a WebSocket subprotocol. */
+  | { kind: 'token'; secret: string };
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Always starts and ends with '/'. */
+  basePath: string;
+  upstreams: UpstreamConfig[];
+  /** Express's `trust proxy` value, also used for the bridge's client address. */
+  trustProxy: boolean | number | string[];
+  /** Exact `scheme://host[:port]` origins allowed to open the WebSocket. */
+  allowedOrigins: string[];
+  /** Exact `Host` header values accepted (DNS-rebinding defence, SECURITY.md item 2). */
+  allowedHosts: string[];
+  access: AccessControl;
+  staticDir: string;
+  logLevel: string;
+  /** Demo credentials shown on the sign-in page; only in demo mode. */
+  demo?: { username: string; password: string };
+  limits: Limits;
+}
+
+function normalizeBasePath(value: string): string {
+  if (!/^\/(?:[A-Za-z0-9._~-]+\/)*(?:[A-Za-z0-9._~-]+\/?)?$/.test(value) || value.includes('..')) {
+    throw new ConfigError(
+      'BASE_PATH',
+      `must be a URL path like "/" or "/mail/", got ${JSON.stringify(value)}`,
+    );
+  }
+  return value.endsWith('/') ? value : `${value}/`;
+}
+
+/** SECURITY.md item 1: exact scheme://host[:port], no path, no wildcard, never "null". */
+function normalizeOrigin(key: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      key,
+      `${JSON.stringify(value)} is not an origin like https://mail.example.org`,
+    );
+  }
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.origin !== value.replace(/\/$/, '')
+  ) {
+    throw new ConfigError(key, `${JSON.stringify(value)} must be exactly scheme://host[:port]`);
+  }
+  // WHATWG URL accepts "*" in a host name; an allowlist entry never has one.
+  if (!/^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/.test(url.hostname)) {
+    throw new ConfigError(key, `${JSON.stringify(value)} must be one exact origin, no wildcard`);
+  }
+  return url.origin;
+}
+
+function readTrustProxy(reader: Reader): boolean | number | string[] {
+  const value = reader.raw('TRUST_PROXY');
+  if (value === undefined || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)))
+    return reader.int('TRUST_PROXY', 0, 0, 10);
+  const list = reader.list('TRUST_PROXY') ?? [];
+  try {
+    proxyaddr.compile(list);
+  } catch (error) {
+    throw new ConfigError('TRUST_PROXY', (error as Error).message);
+  }
+  return list;
+}
+
+function readUpstream(
+  source: Source,
+  name: (key: string) => string,
+  readFile: ConfigInput['readFile'],
+): UpstreamConfig {
+  const reader = new Reader(source, name);
+  const at = (key: string, problem: string): ConfigError => reader.error(key, problem);
+  const id = reader.string('id') ?? 'main';
+  if (!SERVER_ID.test(id))
+    throw at('id', 'must be lower-case letters, digits, "-" or "_" (max 64)');
+  const host = reader.string('host');
+  if (!host || !/^[A-Za-z0-9.:_-]{1,253}$/.test(host))
+    throw at('host', 'must be a host name or IP address');
+  const mode = reader.string('tls', 'implicit');
+  if (mode !== 'implicit' && mode !== 'starttls')
+    throw at('tls', 'must be "implicit" or "starttls"');
+  const port = reader.int('port', mode === 'implicit' ? 995 : 110, 1, 65535);
+  // SECURITY.md 11: implicit TLS on the plaintext port is a misconfiguration,
+  // and 995 never speaks STLS (RFC 8314 §3.3).
+  if (mode === 'implicit' && port === 110)
+    throw at('port', '110 is plaintext POP3; use 995 or tls=starttls');
+  if (mode === 'starttls' && port === 995)
+    throw at('port', '995 is implicit TLS; use tls=implicit');
+  const caFile = reader.string('caFile');
+  let ca: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      ca = readFile(caFile);
+    } catch (error) {
+      throw at('caFile', `cannot read ${caFile}: ${(error as Error).message}`);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+      throw at('caFile', `${caFile} holds no PEM certificate`);
+  }
+  const servername = reader.string('servername');
+  if (
+    servername !== undefined &&
+    (isIP(servername) || !/^[A-Za-z0-9.-]{1,253}$/.test(servername))
+  ) {
+    throw at('servername', 'must be a DNS name');
+  }
+  const label = reader.string('label') ?? host;
+  if (label.length > 100) throw at('label', 'must be at most 100 characters');
+  return {
+    id,
+    label,
+    host,
+    port,
+    tls: mode,
+    ...(ca ? { ca } : {}),
+    ...(servername ? { servername } : {}),
+  };
+}
+
+function readUpstreams(env: Reader, readFile: ConfigInput['readFile']): UpstreamConfig[] {
+  const fromFile = env.raw('SERVERS');
+  const fromEnv = env.string('POP3_HOST');
+  if (fromFile !== undefined && fromEnv !== undefined) {
+    throw new ConfigError(
+      'POP3_HOST',
+      'set the upstream in POP3_* or in CONFIG_FILE SERVERS, not both',
+    );
+  }
+  if (fromEnv !== undefined) {
+    return [
+      readUpstream(
+        {
+          id: env.raw('POP3_ID'),
+          host: fromEnv,
+          port: env.raw('POP3_PORT'),
+          tls: env.raw('POP3_TLS'),
+          caFile: env.raw('POP3_CA_FILE'),
+          servername: env.raw('POP3_SERVERNAME'),
+          label: env.raw('POP3_LABEL'),
+        },
+        (key) => `POP3_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+        readFile,
+      ),
+    ];
+  }
+  if (fromFile === undefined) return [];
+  if (!Array.isArray(fromFile)) throw new ConfigError('SERVERS', 'must be an array of servers');
+  const upstreams = fromFile.map((entry: unknown, index) => {
+    if (typeof entry !== 'object' || entry === null)
+      throw new ConfigError(`SERVERS[${index}]`, 'must be an object');
+    return readUpstream(entry as Source, (key) => `SERVERS[${index}].${key}`, readFile);
+  });
+  const ids = new Set<string>();
+  for (const [index, upstream] of upstreams.entries()) {
+    if (ids.has(upstream.id))
+      throw new ConfigError(`SERVERS[${index}].id`, `duplicate id "${upstream.id}"`);
+    ids.add(upstream.id);
+  }
+  return upstreams;
+}
+
+/** Parse and validate; throws ConfigError naming the key. */
+export function loadConfig(input: ConfigInput): Config {
+  const envReader = new Reader(input.env);
+  const configFile = envReader.string('CONFIG_FILE');
+  let file: Source = {};
+  if (configFile !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(input.readFile(configFile));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not a JSON object');
+      file = parsed as Source;
+    } catch (error) {
+      throw new ConfigError('CONFIG_FILE', `cannot use ${configFile}: ${(error as Error).message}`);
+    }
+  }
+  // The environment wins over the file, key by key.
+  const merged = new Reader({
+    ...file,
+    ...Object.fromEntries(Object.entries(input.env).filter(([, v]) => v !== undefined && v !== '')),
+  });
+  const host = merged.string('HOST', '127.0.0.1') ?? '127.0.0.1';
+  const port = merged.int('PORT', 8080, 0, 65535);
+  if (isPublicBind(host) && !merged.bool('ALLOW_PUBLIC_BIND')) {
+    throw new ConfigError(
+      'HOST',
+      `${host} is not a loopback or private address; the gateway speaks plain HTTP/ws and belongs behind a TLS reverse proxy. Set ALLOW_PUBLIC_BIND=1 if you really mean it (SECURITY.md 24)`,
+    );
+  }
+  const origins = merged
+    .list('ALLOWED_ORIGINS')
+    ?.map((origin) => normalizeOrigin('ALLOWED_ORIGINS', origin));
+  const hosts = merged.list('ALLOWED_HOSTS')?.map((value) => value.toLowerCase());
+  const defaultHosts = [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`];
+  if (!['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host))
+    defaultHosts.push(`${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const allowedHosts = hosts ?? [
+    ...defaultHosts,
+    ...(origins ?? []).map((origin) => new URL(origin).host),
+  ];
+  // Default: the origins of the allowed hosts, i.e. the origin the page was
+  // served from, derived from configuration and never from the request.
+  const allowedOrigins = origins ?? allowedHosts.flatMap((h) => [`http://${h}`, `https://${h}`]);
+  const header = merged.string('ACCESS_HEADER');
+  const secret = merged.string('ACCESS_TOKEN_SECRET');
+  if (header !== undefined && secret !== undefined)
+    throw new ConfigError('ACCESS_HEADER', 'use ACCESS_HEADER or ACCESS_TOKEN_SECRET, not both');
+  if (header !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(header))
+    throw new ConfigError('ACCESS_HEADER', 'must be an HTTP header name');
+  if (secret !== undefined && secret.length < 32)
+    throw new ConfigError('ACCESS_TOKEN_SECRET', 'must be at least 32 characters');
+  const limits = Object.fromEntries(
+    LIMIT_KEYS.map(({ key, field, fallback, min, max }) => [
+      field,
+      merged.int(key, fallback, min, max),
+    ]),
+  ) as unknown as Limits;
+  if (limits.lowWaterMark >= limits.highWaterMark)
+    throw new ConfigError('LOW_WATER_MARK', 'must be below HIGH_WATER_MARK');
+  const logLevel = merged.string('LOG_LEVEL', 'info') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+    throw new ConfigError('LOG_LEVEL', 'must be fatal, error, warn, info, debug, trace or silent');
+  return {
+    host,
+    port,
+    basePath: normalizeBasePath(merged.string('BASE_PATH', '/') ?? '/'),
+    upstreams: readUpstreams(merged, input.readFile),
+    trustProxy: readTrustProxy(merged),
+    allowedOrigins,
+    allowedHosts,
+    access: header
+      ? { kind: 'header', header: header.toLowerCase() }
+      : secret
+        ? { kind: 'token', secret }
+        : { kind: 'none' },
+    staticDir: merged.string('STATIC_DIR', 'dist/client') ?? 'dist/client',
+    logLevel,
+    limits,
+  };
+}

@@ -1,0 +1,89 @@
+// Wires one gateway: the HTTP server with its slowloris limits, the express
+// app, the WebSocket bridge on `upgrade`, metrics and throttling, and the
+// graceful shutdown. Used by main.ts and by tests; reads no environment.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import { createBridge, type Bridge, type BridgeOptions } from './bridge.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logging.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { Throttle } from './throttle.ts';
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+  /** Replaces connectUpstream (tests: a connect spy). */
+  connect?: BridgeOptions['connect'];
+  /** Clock for the throttle (tests). */
+  now?: () => number;
+}
+
+export interface Gateway {
+  server: http.Server;
+  bridge: Bridge;
+  metrics: Metrics;
+  throttle: Throttle;
+  /** Listen on config.host:config.port (port 0: one from the OS). */
+  listen(): Promise<AddressInfo>;
+  /** SIGTERM: stop accepting, tell sessions to go away, close them after the grace period. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config, logger } = options;
+  const { limits } = config;
+  const metrics = createMetrics();
+  const throttle = new Throttle(limits, options.now);
+  let isReady = true;
+  const bridge = createBridge({
+    config,
+    logger,
+    metrics,
+    throttle,
+    ...(options.connect ? { connect: options.connect } : {}),
+  });
+  const app = createApp({ config, metrics, isReady: () => isReady });
+  // SECURITY.md 22: a client dribbling headers is dropped after headersTimeout;
+  // Node only checks every connectionsCheckingInterval, so check often.
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.headersTimeoutMs / 2)),
+    },
+    app,
+  );
+  // One more than the limit, so the bridge and the app can tell "too many".
+  server.maxHeadersCount = limits.maxHeadersCount + 1;
+  server.keepAliveTimeout = 5000;
+  server.on('upgrade', (request, socket, head) => bridge.handleUpgrade(request, socket, head));
+  // No 'clientError' listener: Node's own answers 400/408/431 and destroys
+  // the socket (a custom one that only end()s leaves slowloris sockets open).
+
+  return {
+    server,
+    bridge,
+    metrics,
+    throttle,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    async shutdown(graceMs = limits.shutdownGraceMs) {
+      // Keep listening while draining: /readyz answers 503 so the proxy moves
+      // traffic away, and upgrades get 503 instead of a refused connection.
+      isReady = false;
+      await bridge.shutdown(graceMs);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      logger.info({ event: 'shutdown' }, 'gateway stopped');
+    },
+  };
+}

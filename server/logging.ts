@@ -1,0 +1,81 @@
+// Structured logs (pino, one JSON object per line): one line when a session
+// opens, one when it closes, one fail2ban line per failed login, one per
+// refused upgrade. Never a password, SASL payload, token or message byte:
+// callers pass only the fields named here (SECURITY.md items 26–28).
+
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** A pino logger; `destination` lets tests capture every line. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    base: { service: 'pop3gw' },
+    // Belt and braces: should a caller ever pass a request or its headers,
+    // these never reach the output (item 4: tokens stay out of logs).
+    redact: {
+      paths: [
+        'headers.authorization',
+        'headers.cookie',
+        'headers["sec-websocket-protocol"]',
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["sec-websocket-protocol"]',
+      ],
+      censor: '[redacted]',
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export interface SessionFacts {
+  sid: string;
+  ip: string;
+  origin: string | undefined;
+  target: string | undefined;
+  tls?: { protocol: string; cipher: string };
+}
+
+export interface SessionEnd extends SessionFacts {
+  bytesUp: number;
+  bytesDown: number;
+  durationMs: number;
+  closeCode: number;
+  closeReason: string;
+  errorCode?: string;
+  user?: string;
+}
+
+/** Item 27: the open line. */
+export function logSessionOpen(logger: Logger, facts: SessionFacts & { connectMs: number }): void {
+  logger.info({ event: 'session_open', ...facts }, 'session open');
+}
+
+/** Item 27: the close line, with byte counts (item 17) and the close code. */
+export function logSessionClose(logger: Logger, end: SessionEnd): void {
+  logger.info({ event: 'session_close', ...end }, 'session close');
+}
+
+/**
+ * Item 28: a fail2ban-friendly line. `user` is already a safe name (no
+ * spaces or control characters) or absent, which is logged as `unknown`.
+ */
+export function logAuthFailure(
+  logger: Logger,
+  facts: { sid: string; ip: string; target: string; user: string | undefined; verb: string },
+): void {
+  const user = facts.user ?? 'unknown';
+  logger.warn(
+    { event: 'auth_failed', ...facts, user },
+    `pop3gw: auth failed for user=${user} target=${facts.target} from ${facts.ip}`,
+  );
+}
+
+/** A refused upgrade: the path without its query, never the headers. */
+export function logUpgradeRefused(
+  logger: Logger,
+  facts: { ip: string; status: number; reason: string; path: string; origin?: string },
+): void {
+  logger.info({ event: 'upgrade_refused', ...facts }, 'upgrade refused');
+}

@@ -1,0 +1,71 @@
+// `npm start`: the only file that reads process.env and listens. Loads the
+// configuration, starts the embedded demo POP3 server when no upstream is
+// configured, runs the gateway, and shuts it down gracefully on SIGTERM.
+
+import { readFileSync } from 'node:fs';
+import { ConfigError, helpText, loadConfig, type Config } from './config.ts';
+import { DEMO_USER, startDemoServer, type DemoServer } from './demo/index.ts';
+import { createGateway } from './gateway.ts';
+import { createLogger } from './logging.ts';
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(helpText());
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig({ env: process.env, readFile: (file) => readFileSync(file, 'utf8') });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}\nRun with --help to list every setting.`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger(config.logLevel);
+  let demo: DemoServer | undefined;
+  if (config.upstreams.length === 0) {
+    demo = await startDemoServer();
+    config = {
+      ...config,
+      upstreams: [
+        {
+          id: 'demo',
+          label: 'Demo mailbox',
+          host: demo.host,
+          port: demo.port,
+          tls: 'implicit',
+          ca: demo.ca,
+          servername: demo.servername,
+        },
+      ],
+      demo: { username: DEMO_USER.name, password: DEMO_USER.password },
+    };
+    console.log(
+      `No POP3_HOST configured: running the embedded demo POP3 server on ${demo.host}:${demo.port}` +
+        ` (user "${DEMO_USER.name}", password "${DEMO_USER.password}"). Run with --help to configure.`,
+    );
+  }
+  const gateway = createGateway({ config, logger });
+  const address = await gateway.listen();
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  console.log(`POP3 webmail at http://${host}:${address.port}${config.basePath}`);
+
+  let isStopping = false;
+  const stop = (signal: string): void => {
+    if (isStopping) return;
+    isStopping = true;
+    console.log(`${signal}: closing sessions (up to ${config.limits.shutdownGraceMs} ms)…`);
+    void gateway
+      .shutdown()
+      .then(() => demo?.close())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

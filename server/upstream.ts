@@ -1,0 +1,378 @@
+// Opens a verified TLS connection to a POP3 server and reads its greeting:
+// implicit TLS (port 995, RFC 8314) or STLS done here (RFC 2595). Owns the
+// per-phase timeouts and the mapping of Node's TLS errors to stable codes.
+// Knows no POP3 beyond the greeting and STLS, and nothing of WebSockets.
+
+import net from 'node:net';
+import tls from 'node:tls';
+import { parseStatusLine } from '../shared/pop3/status.ts';
+
+/** Where to connect; comes from configuration only (SECURITY.md item 8). */
+export interface UpstreamTarget {
+  host: string;
+  port: number;
+  tls: 'implicit' | 'starttls';
+  /** PEM bundle of CAs to trust instead of Node's defaults. */
+  ca?: string;
+  /** Name to verify and send as SNI; defaults to `host` unless it is an IP. */
+  servername?: string;
+}
+
+/** SECURITY.md item 13: TCP connect ≤ 10 s, TLS handshake ≤ 10 s, greeting ≤ 30 s. */
+export interface UpstreamTimeouts {
+  connectMs: number;
+  handshakeMs: number;
+  /** Also bounds the reply to STLS. */
+  greetingMs: number;
+}
+
+export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = {
+  connectMs: 10_000,
+  handshakeMs: 10_000,
+  greetingMs: 30_000,
+};
+
+/**
+ * SECURITY.md item 33: a status line ≤ 8 KiB. A greeting of `<`×100k or one
+ * endless line is refused here, before anything is buffered further.
+ */
+export const MAX_GREETING_LINE = 8192;
+
+export interface UpstreamConnection {
+  /**
+   * The verified TLS socket, not yet flowing and with no `data` listener:
+   * attach yours and bytes flow from the first one after the greeting (calling
+   * `resume()` is harmless). An `error` listener is attached so
+   * a failure before you attach yours cannot crash the process; the socket
+   * still emits `close`.
+   */
+  socket: tls.TLSSocket;
+  /** The greeting line including CRLF, already read (for STLS: the plaintext one). */
+  greeting: Uint8Array;
+  tls: { protocol: string; cipher: string; authorized: true };
+  /** Milliseconds from the start until the connection was ready. */
+  connectMs: number;
+}
+
+export type UpstreamErrorCode =
+  | 'UPSTREAM_CONNECT_FAILED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_TLS_SELF_SIGNED'
+  | 'UPSTREAM_TLS_EXPIRED'
+  | 'UPSTREAM_TLS_HOSTNAME'
+  | 'UPSTREAM_TLS_UNTRUSTED'
+  | 'UPSTREAM_TLS_PROTOCOL'
+  | 'UPSTREAM_STLS_FAILED'
+  | 'UPSTREAM_BAD_GREETING'
+  | 'UPSTREAM_CLOSED'
+  | 'UPSTREAM_ABORTED';
+
+export type UpstreamPhase = 'connect' | 'greeting' | 'stls' | 'handshake';
+
+/** Every failure of this layer; branch on `code`, never on the message. */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(
+    readonly code: UpstreamErrorCode,
+    message: string,
+    readonly phase: UpstreamPhase,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The one factory of this layer. */
+export function upstreamError(
+  code: UpstreamErrorCode,
+  message: string,
+  phase: UpstreamPhase,
+  cause?: unknown,
+): UpstreamError {
+  return new UpstreamError(code, message, phase, cause === undefined ? undefined : { cause });
+}
+
+// OpenSSL's verify results as Node reports them in `err.code`.
+const TLS_CODES: Record<string, UpstreamErrorCode> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'UPSTREAM_TLS_SELF_SIGNED',
+  SELF_SIGNED_CERT_IN_CHAIN: 'UPSTREAM_TLS_SELF_SIGNED',
+  CERT_HAS_EXPIRED: 'UPSTREAM_TLS_EXPIRED',
+  CERT_NOT_YET_VALID: 'UPSTREAM_TLS_EXPIRED',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'UPSTREAM_TLS_HOSTNAME',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'UPSTREAM_TLS_UNTRUSTED',
+  UNABLE_TO_GET_ISSUER_CERT: 'UPSTREAM_TLS_UNTRUSTED',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'UPSTREAM_TLS_UNTRUSTED',
+  CERT_UNTRUSTED: 'UPSTREAM_TLS_UNTRUSTED',
+  CERT_REJECTED: 'UPSTREAM_TLS_UNTRUSTED',
+  CERT_REVOKED: 'UPSTREAM_TLS_UNTRUSTED',
+  CERT_SIGNATURE_FAILURE: 'UPSTREAM_TLS_UNTRUSTED',
+  INVALID_CA: 'UPSTREAM_TLS_UNTRUSTED',
+  INVALID_PURPOSE: 'UPSTREAM_TLS_UNTRUSTED',
+  PATH_LENGTH_EXCEEDED: 'UPSTREAM_TLS_UNTRUSTED',
+};
+
+/** Map a socket error seen during `phase` to a stable code. */
+export function classifySocketError(err: unknown, phase: UpstreamPhase): UpstreamError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const text = err instanceof Error ? err.message : String(err);
+  if (typeof code === 'string') {
+    const mapped = TLS_CODES[code];
+    if (mapped) return upstreamError(mapped, `TLS verification failed: ${text}`, phase, err);
+    // OpenSSL handshake failures: version too old, no shared cipher, bad record.
+    if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
+      return upstreamError('UPSTREAM_TLS_PROTOCOL', `TLS handshake failed: ${text}`, phase, err);
+    }
+  }
+  if (phase === 'connect') {
+    return upstreamError('UPSTREAM_CONNECT_FAILED', `cannot connect: ${text}`, phase, err);
+  }
+  if (phase === 'handshake') {
+    // A server that hangs up mid-handshake (e.g. it only speaks TLS 1.0) is a
+    // TLS failure for the user, not a generic disconnect.
+    return upstreamError('UPSTREAM_TLS_PROTOCOL', `TLS handshake failed: ${text}`, phase, err);
+  }
+  return upstreamError('UPSTREAM_CLOSED', `connection failed: ${text}`, phase, err);
+}
+
+interface StepContext<T> {
+  resolve: (value: T) => void;
+  reject: (error: UpstreamError) => void;
+}
+
+/**
+ * Run one phase on `socket` with its own timer; any error, close or abort
+ * rejects with this phase's code. `start` returns its own cleanup.
+ */
+function step<T>(
+  socket: net.Socket,
+  phase: UpstreamPhase,
+  ms: number,
+  signal: AbortSignal | undefined,
+  start: (ctx: StepContext<T>) => () => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // Filled once `start` returns; it may settle before that.
+    const cleanup: { stop?: () => void; isSettled: boolean } = { isSettled: false };
+    const finish = (): void => {
+      cleanup.isSettled = true;
+      clearTimeout(timer);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      signal?.removeEventListener('abort', onAbort);
+      cleanup.stop?.();
+    };
+    const fail = (error: UpstreamError): void => {
+      finish();
+      reject(error);
+    };
+    const onError = (err: unknown): void => fail(classifySocketError(err, phase));
+    const onClose = (): void =>
+      fail(
+        phase === 'handshake'
+          ? upstreamError('UPSTREAM_TLS_PROTOCOL', 'closed during the TLS handshake', phase)
+          : upstreamError('UPSTREAM_CLOSED', `server closed the connection (${phase})`, phase),
+      );
+    const onAbort = (): void => fail(upstreamError('UPSTREAM_ABORTED', 'aborted', phase));
+    const timer = setTimeout(
+      () => fail(upstreamError('UPSTREAM_TIMEOUT', `${phase} took over ${ms} ms`, phase)),
+      ms,
+    );
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const stop = start({
+      resolve: (value) => {
+        finish();
+        resolve(value);
+      },
+      reject: fail,
+    });
+    if (cleanup.isSettled) stop();
+    else cleanup.stop = stop;
+  });
+}
+
+interface Line {
+  /** The line including CRLF. */
+  line: Uint8Array;
+  /** Bytes that arrived after it in the same read. */
+  rest: Uint8Array;
+}
+
+/**
+ * Read one CRLF line, at most MAX_GREETING_LINE octets, with `readable` and
+ * `read()`: once the listener is gone the stream is back in its initial
+ * (non-flowing) state, so the caller's first `data` listener starts the flow.
+ */
+function readLine(
+  socket: net.Socket,
+  phase: UpstreamPhase,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<Line> {
+  return step<Line>(socket, phase, ms, signal, ({ resolve, reject }) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const bad = (why: string): true => {
+      reject(
+        upstreamError(
+          phase === 'stls' ? 'UPSTREAM_STLS_FAILED' : 'UPSTREAM_BAD_GREETING',
+          `${phase === 'stls' ? 'STLS reply' : 'greeting'} ${why}`,
+          phase,
+        ),
+      );
+      return true;
+    };
+    /** True once the line is complete or refused. */
+    const consume = (chunk: Buffer): boolean => {
+      const lf = chunk.indexOf(10);
+      const end = lf < 0 ? length + chunk.length : length + lf + 1;
+      if (end > MAX_GREETING_LINE) return bad(`is over ${MAX_GREETING_LINE} octets`);
+      if (lf < 0) {
+        chunks.push(chunk);
+        length += chunk.length;
+        return false;
+      }
+      chunks.push(chunk.subarray(0, lf + 1));
+      const line = Buffer.concat(chunks);
+      // RFC 1939 §3: lines end in CRLF; a bare LF or a NUL is not POP3.
+      if (line.length < 2 || line[line.length - 2] !== 13) return bad('does not end in CRLF');
+      if (line.subarray(0, -2).some((byte) => byte === 0 || byte === 13)) {
+        return bad('has a NUL or a bare CR');
+      }
+      resolve({ line: new Uint8Array(line), rest: chunk.subarray(lf + 1) });
+      return true;
+    };
+    const onReadable = (): void => {
+      for (
+        let chunk = socket.read() as Buffer | null;
+        chunk;
+        chunk = socket.read() as Buffer | null
+      ) {
+        if (consume(chunk)) return;
+      }
+    };
+    socket.on('readable', onReadable);
+    return () => socket.off('readable', onReadable);
+  });
+}
+
+function statusOf(line: Uint8Array): ReturnType<typeof parseStatusLine> {
+  return parseStatusLine(new TextDecoder().decode(line.subarray(0, -2)));
+}
+
+function checkGreeting(greeting: Line): void {
+  const status = statusOf(greeting.line);
+  if (status?.kind !== 'ok') {
+    const what = status?.kind === 'err' ? 'server refused the session (-ERR)' : 'not +OK';
+    throw upstreamError('UPSTREAM_BAD_GREETING', `greeting ${what}`, 'greeting');
+  }
+}
+
+const contexts = new Map<string, tls.SecureContext>();
+
+/**
+ * One SecureContext per CA bundle, shared by every connection: passing `ca`
+ * to tls.connect would parse the PEM and build an X509 store per session
+ * (tens of KiB and a few ms each). TLS 1.2 minimum (SECURITY.md item 12).
+ */
+function secureContextFor(ca: string | undefined): tls.SecureContext {
+  const key = ca ?? '';
+  let context = contexts.get(key);
+  if (!context) {
+    context = tls.createSecureContext({ minVersion: 'TLSv1.2', ...(ca ? { ca } : {}) });
+    if (contexts.size >= 64) contexts.clear();
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+function ignoreLateErrors(): void {
+  // Parked listener: see UpstreamConnection.socket.
+}
+
+/**
+ * Connect, verify TLS and read the greeting. Plaintext is never an option:
+ * every path ends in a verified TLS socket or an UpstreamError.
+ */
+export async function connectUpstream(
+  target: UpstreamTarget,
+  options: { timeouts?: Partial<UpstreamTimeouts>; signal?: AbortSignal } = {},
+): Promise<UpstreamConnection> {
+  const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
+  const { signal } = options;
+  const started = performance.now();
+  if (signal?.aborted) throw upstreamError('UPSTREAM_ABORTED', 'aborted', 'connect');
+  const raw = net.connect({ host: target.host, port: target.port });
+  raw.on('error', ignoreLateErrors);
+  let secure: tls.TLSSocket | undefined;
+  try {
+    await step<void>(raw, 'connect', timeouts.connectMs, signal, ({ resolve }) => {
+      raw.once('connect', () => resolve());
+      return () => raw.removeAllListeners('connect');
+    });
+    raw.setNoDelay(true);
+
+    let plainGreeting: Uint8Array | undefined;
+    if (target.tls === 'starttls') {
+      const greeting = await readLine(raw, 'greeting', timeouts.greetingMs, signal);
+      checkGreeting(greeting);
+      // RFC 2595 §4 and CVE-2021-23953-class injection: nothing may follow the
+      // greeting before our command, and nothing may follow the +OK before the
+      // handshake. Such bytes are refused, never relayed.
+      if (greeting.rest.length > 0) {
+        throw upstreamError('UPSTREAM_STLS_FAILED', 'bytes after the greeting', 'stls');
+      }
+      raw.write('STLS\r\n');
+      const reply = await readLine(raw, 'stls', timeouts.greetingMs, signal);
+      if (statusOf(reply.line)?.kind !== 'ok') {
+        throw upstreamError('UPSTREAM_STLS_FAILED', 'server refused STLS', 'stls');
+      }
+      if (reply.rest.length > 0) {
+        throw upstreamError('UPSTREAM_STLS_FAILED', 'bytes after the STLS reply', 'stls');
+      }
+      plainGreeting = greeting.line;
+    }
+
+    const servername = target.servername ?? (net.isIP(target.host) ? undefined : target.host);
+    const socket = tls.connect({
+      socket: raw,
+      host: target.host,
+      ...(servername === undefined ? {} : { servername }),
+      secureContext: secureContextFor(target.ca),
+      rejectUnauthorized: true,
+    });
+    secure = socket;
+    socket.on('error', ignoreLateErrors);
+    await step<void>(socket, 'handshake', timeouts.handshakeMs, signal, ({ resolve, reject }) => {
+      socket.once('secureConnect', () => {
+        // Belt and braces: rejectUnauthorized already refused a bad chain.
+        if (socket.authorized) resolve();
+        else reject(classifySocketError(socket.authorizationError, 'handshake'));
+      });
+      return () => socket.removeAllListeners('secureConnect');
+    });
+    let greeting = plainGreeting;
+    if (greeting === undefined) {
+      const read = await readLine(socket, 'greeting', timeouts.greetingMs, signal);
+      checkGreeting(read);
+      // Keep whatever followed the greeting for the caller, in order.
+      if (read.rest.length > 0) socket.unshift(read.rest);
+      greeting = read.line;
+    }
+    return {
+      socket,
+      greeting,
+      tls: {
+        protocol: socket.getProtocol() ?? 'unknown',
+        cipher: socket.getCipher().name,
+        authorized: true,
+      },
+      connectMs: performance.now() - started,
+    };
+  } catch (error) {
+    secure?.destroy();
+    raw.destroy();
+    throw error instanceof UpstreamError ? error : classifySocketError(error, 'connect');
+  }
+}

@@ -1,0 +1,200 @@
+// Decides which browser bytes may go upstream: re-frames them into CRLF lines
+// (leftovers kept across frames), checks each with the POP3 codec's own
+// parser, and tracks SASL continuations. Pure; it never sees a socket and
+// never turns a secret into a message or a log field.
+
+import {
+  MAX_COMMAND_LINE,
+  MAX_SASL_LINE,
+  parseCommandLine,
+  replyShape,
+  type Pop3Verb,
+  type ReplyShape,
+} from '../pop3/command.ts';
+import { bridgeError, type BridgeError } from './errors.ts';
+import { saslUserName, safeUserName } from './sasl-user.ts';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const NUL = 0x00;
+
+/** One client line that may go upstream, and what the auth watch needs to know of it. */
+export interface CheckedLine {
+  /** The line exactly as received, CRLF included: forward these bytes unchanged. */
+  bytes: Uint8Array;
+  /** `SASL` for a response to a `+ ` challenge (RFC 5034 §4). */
+  verb: Pop3Verb;
+  /** What the reply looks like (RFC 1939 §5–7), for following the server. */
+  shape: ReplyShape;
+  /** USER/APOP name, or the identity in the first SASL response; safe to log. */
+  user?: string;
+  /** A SASL `*`: the client cancelled, so a -ERR is not a failed login. */
+  isSaslCancel?: boolean;
+}
+
+export type GuardResult = { lines: CheckedLine[]; error?: undefined } | { error: BridgeError };
+
+/** Verbs the browser may send (RFC 1939, 2449, 5034). Never STLS (SECURITY.md 11). */
+const ALLOWED = new Set<string>([
+  'USER', 'PASS', 'APOP', 'AUTH', 'STAT', 'LIST', 'UIDL', 'RETR',
+  'TOP', 'DELE', 'RSET', 'NOOP', 'QUIT', 'CAPA',
+]); // prettier-ignore
+/** Shown in errors: upper-case protocol words (XCLIENT, HELO), never a typed-in secret. */
+const SAFE_VERB = /^[A-Z]{1,10}$/;
+/** Shared: a non-streaming decode keeps no state, and each decoder costs native memory. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Checks client→server bytes. Once it returns an error it is latched: every
+ * later push returns the same error, so nothing more can slip upstream.
+ */
+export class LineGuard {
+  private pending: Uint8Array[] = [];
+  private pendingLength = 0;
+  private isSaslExpected = false;
+  private saslMechanism: string | undefined;
+  private isFirstSaslResponse = false;
+  private lastUser: string | undefined;
+  private failure: BridgeError | undefined;
+
+  /**
+   * The server answered the pending AUTH or SASL line with `+ `: the next
+   * client line is a SASL response, not a command (RFC 5034 §4).
+   */
+  expectSaslResponse(): void {
+    this.isSaslExpected = true;
+  }
+
+  /** The longest line allowed now, CRLF included (RFC 2449 §4; RFC 5034 §4). */
+  get maxLine(): number {
+    return this.isSaslExpected ? MAX_SASL_LINE : MAX_COMMAND_LINE;
+  }
+
+  get error(): BridgeError | undefined {
+    return this.failure;
+  }
+
+  /** Feed one binary frame; returns the complete lines to forward, or an error. */
+  push(bytes: Uint8Array): GuardResult {
+    if (this.failure) return { error: this.failure };
+    // popular-1.5.5: "a NUL byte can never be part of a valid POP3 dialogue".
+    if (bytes.includes(NUL)) return this.fail('BRIDGE_LINE_REJECTED', 'NUL byte in a command');
+    const lines: CheckedLine[] = [];
+    let start = 0;
+    for (let lf = bytes.indexOf(LF); lf >= 0; lf = bytes.indexOf(LF, start)) {
+      const part = bytes.subarray(start, lf + 1);
+      start = lf + 1;
+      const line = this.pendingLength === 0 ? part : this.takePending(part);
+      if (line.length > this.maxLine) return this.tooLong();
+      const checked = this.check(line);
+      if ('code' in checked) return { error: this.latch(checked) };
+      lines.push(checked);
+    }
+    if (start < bytes.length) {
+      // SECURITY.md 30: a 10 KiB line without CRLF is refused before it completes.
+      // The shortest possible end is the missing LF (or CRLF) still to come.
+      const toCome = bytes[bytes.length - 1] === CR ? 1 : 2;
+      if (this.pendingLength + (bytes.length - start) + toCome > this.maxLine) {
+        return this.tooLong();
+      }
+      this.pending.push(bytes.slice(start));
+      this.pendingLength += bytes.length - start;
+    }
+    return { lines };
+  }
+
+  private takePending(part: Uint8Array): Uint8Array {
+    const line = new Uint8Array(this.pendingLength + part.length);
+    let offset = 0;
+    for (const piece of this.pending) {
+      line.set(piece, offset);
+      offset += piece.length;
+    }
+    line.set(part, offset);
+    this.pending = [];
+    this.pendingLength = 0;
+    return line;
+  }
+
+  private check(line: Uint8Array): CheckedLine | BridgeError {
+    // RFC 1939 §3: CRLF ends a line. A bare LF or CR would let a second command
+    // ride inside the first past this check (ruby/net-pop#31).
+    if (line.length < 2 || line[line.length - 2] !== CR) {
+      return bridgeError('BRIDGE_LINE_REJECTED', 'bare LF in a command line');
+    }
+    let text: string;
+    try {
+      text = UTF8.decode(line.subarray(0, -2));
+    } catch {
+      return bridgeError('BRIDGE_LINE_REJECTED', 'command line is not UTF-8');
+    }
+    if (text.includes('\r'))
+      return bridgeError('BRIDGE_LINE_REJECTED', 'bare CR in a command line');
+    return this.isSaslExpected ? this.checkSasl(line, text) : this.checkCommand(line, text);
+  }
+
+  private checkSasl(bytes: Uint8Array, text: string): CheckedLine | BridgeError {
+    const command = parseCommandLine(text, { isSaslResponse: true });
+    if (command instanceof Error) {
+      return bridgeError('BRIDGE_LINE_REJECTED', 'SASL response is not base64');
+    }
+    this.isSaslExpected = false;
+    const user =
+      this.isFirstSaslResponse && this.saslMechanism
+        ? saslUserName(this.saslMechanism, text)
+        : undefined;
+    this.isFirstSaslResponse = false;
+    const isSaslCancel = text === '*';
+    return { bytes, verb: 'SASL', shape: 'sasl', ...(user ? { user } : {}), isSaslCancel };
+  }
+
+  private checkCommand(bytes: Uint8Array, text: string): CheckedLine | BridgeError {
+    const word = text.split(' ', 1)[0] ?? '';
+    const verb = word.toUpperCase();
+    if (!ALLOWED.has(verb)) {
+      // Name the verb only when it cannot be a secret typed in the wrong place.
+      const shown = SAFE_VERB.test(word) ? ` ${word}` : '';
+      return bridgeError('BRIDGE_VERB_FORBIDDEN', `command${shown} is not allowed`);
+    }
+    const command = parseCommandLine(text);
+    if (command instanceof Error) {
+      return bridgeError('BRIDGE_LINE_REJECTED', `malformed ${verb} command`);
+    }
+    const line: CheckedLine = { bytes, verb: command.verb, shape: replyShape(command) };
+    switch (command.verb) {
+      case 'USER':
+        this.lastUser = safeUserName(command.name);
+        return { ...line, ...(this.lastUser ? { user: this.lastUser } : {}) };
+      case 'PASS':
+        return { ...line, ...(this.lastUser ? { user: this.lastUser } : {}) };
+      case 'APOP': {
+        const user = safeUserName(command.name);
+        return { ...line, ...(user ? { user } : {}) };
+      }
+      case 'AUTH': {
+        this.saslMechanism = command.mechanism;
+        const initial = command.initialResponse;
+        this.isFirstSaslResponse = initial === undefined;
+        const user = initial ? saslUserName(command.mechanism, initial) : undefined;
+        return { ...line, ...(user ? { user } : {}) };
+      }
+      default:
+        return line;
+    }
+  }
+
+  private tooLong(): GuardResult {
+    return this.fail('BRIDGE_LINE_TOO_LONG', `command line over ${this.maxLine} octets`);
+  }
+
+  private fail(code: BridgeError['code'], message: string): GuardResult {
+    return { error: this.latch(bridgeError(code, message)) };
+  }
+
+  private latch(error: BridgeError): BridgeError {
+    this.failure = error;
+    this.pending = [];
+    this.pendingLength = 0;
+    return error;
+  }
+}

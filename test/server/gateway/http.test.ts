@@ -1,0 +1,163 @@
+// The HTTP side: the built client under BASE_PATH with strict headers and
+// caching, api/config, health, readiness, metrics, the Host allowlist, and no
+// cookies ever (issue 3 "HTTP"; SECURITY.md items 2, 5, 45).
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type Harness } from '../../support/gateway-harness.ts';
+import { TestClient } from '../../support/ws-client.ts';
+
+let staticDir: string;
+let harness: Harness | undefined;
+
+beforeAll(() => {
+  staticDir = mkdtempSync(path.join(tmpdir(), 'pop3gw-static-'));
+  mkdirSync(path.join(staticDir, 'assets'));
+  writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>mail</title>');
+  writeFileSync(path.join(staticDir, 'assets', 'index-Bc1dE2fG.js'), 'console.log(1)');
+  writeFileSync(path.join(staticDir, '.env'), 'SECRET=1');
+});
+afterAll(() => rmSync(staticDir, { recursive: true, force: true }));
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** GET with a chosen Host header (fetch refuses to set one). */
+function get(url: string, host = 'app.example', extra: Record<string, string> = {}) {
+  return new Promise<Reply>((resolve, reject) => {
+    const request = http.get(url, { headers: { host, ...extra }, agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text }),
+      );
+    });
+    request.on('error', reject);
+  });
+}
+
+async function start(env: Record<string, string> = {}): Promise<string> {
+  harness = await startGateway({
+    env: { STATIC_DIR: staticDir, ...env },
+    upstreams: [
+      { id: 'main', label: 'Example mail', host: 'pop.example.org', port: 995, tls: 'implicit' },
+    ],
+  });
+  return `http://127.0.0.1:${harness.port}`;
+}
+
+describe('the app', () => {
+  it('serves the page with a strict CSP, no-cache and the security headers', async () => {
+    const base = await start();
+    const response = await get(`${base}/`);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('<title>mail</title>');
+    const csp = String(response.headers['content-security-policy']);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "form-action 'none'",
+      "connect-src 'self' wss://app.example",
+      "img-src 'self' data: blob:",
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('caches hashed assets forever and hides dotfiles', async () => {
+    const base = await start();
+    const asset = await get(`${base}/assets/index-Bc1dE2fG.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await get(`${base}/.env`)).status).toBe(404);
+    expect((await get(`${base}/../package.json`)).status).toBe(404);
+  });
+
+  it('lives under BASE_PATH', async () => {
+    const base = await start({ BASE_PATH: '/mail/' });
+    expect((await get(`${base}/mail/`)).status).toBe(200);
+    const redirect = await get(`${base}/mail`);
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers['location']).toBe('/mail/');
+    expect((await get(`${base}/mail/api/config`)).status).toBe(200);
+    expect((await get(`${base}/api/config`)).status).toBe(404);
+  });
+
+  it('GET api/config lists servers by id and label only', async () => {
+    const base = await start();
+    const response = await get(`${base}/api/config`);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(response.text)).toEqual({ servers: [{ id: 'main', label: 'Example mail' }] });
+  });
+
+  it('a foreign Host gets 421 (DNS rebinding), health probes answer anyway', async () => {
+    const base = await start();
+    expect((await get(`${base}/api/config`, 'attacker.example')).status).toBe(421);
+    expect((await get(`${base}/`, 'attacker.example')).status).toBe(421);
+    expect((await get(`${base}/healthz`, '10.1.2.3:8080')).status).toBe(200);
+  });
+
+  it('refuses a request with more headers than MAX_HEADERS_COUNT with 431', async () => {
+    const base = await start();
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) headers[`x-filler-${i}`] = 'x';
+    expect((await get(`${base}/`, 'app.example', headers)).status).toBe(431);
+  });
+});
+
+describe('health and metrics', () => {
+  it('healthz and readyz answer; readyz turns 503 while draining', async () => {
+    const base = await start();
+    expect((await get(`${base}/healthz`)).text).toBe('ok\n');
+    expect((await get(`${base}/readyz`)).status).toBe(200);
+    // An open session keeps the gateway draining for the grace period.
+    const client = await TestClient.connect(harness as Harness);
+    const stopping = harness?.gateway.shutdown(300);
+    expect((await get(`${base}/readyz`)).status).toBe(503);
+    await stopping;
+    await client.closed;
+    harness = undefined;
+  });
+
+  it('metrics are Prometheus text with the documented families', async () => {
+    const base = await start();
+    harness?.gateway.metrics.upstreamConnected('main', 0.02);
+    harness?.gateway.metrics.sessionOpened();
+    harness?.gateway.metrics.sessionClosed(4031, 'quota');
+    harness?.gateway.metrics.bytes('down', 10);
+    const response = await get(`${base}/metrics`);
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = response.text;
+    expect(text).toContain('# TYPE pop3gw_sessions_open gauge\npop3gw_sessions_open 0\n');
+    expect(text).toContain('pop3gw_bytes_total{direction="down"} 10\n');
+    expect(text).toContain('pop3gw_sessions_closed_total{code="4031",reason="quota"} 1\n');
+    expect(text).toContain('pop3gw_upstream_connect_seconds_bucket{target="main",le="0.025"} 1\n');
+    expect(text).toContain('pop3gw_upstream_connect_seconds_count{target="main"} 1\n');
+    // Every sample line is `name{labels} number`.
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
+      expect(line).toMatch(/^[a-z0-9_]+(?:\{[^}]*\})? -?[0-9.e+]+$/);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+// `server/main.ts` as a process: --help, the public-bind refusal (SECURITY.md
+// item 24), demo mode with no upstream (issue 3), and SIGTERM. Also pins the
+// dependency versions item 7 relies on.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const MAIN = ['--import', 'tsx', 'server/main.ts'];
+
+function run(env: Record<string, string>, args: string[] = []) {
+  return spawnSync(process.execPath, [...MAIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+function getJson(url: string, host: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { host } }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve(JSON.parse(text)));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('server/main.ts', () => {
+  it('--help lists the settings and exits 0', () => {
+    const result = run({}, ['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/POP3_HOST/);
+    expect(result.stdout).toMatch(/ALLOWED_ORIGINS/);
+  });
+
+  it('HOST=0.0.0.0 without ALLOW_PUBLIC_BIND: refuses to start, naming the key', () => {
+    const result = run({ HOST: '0.0.0.0', PORT: '0' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^Configuration error: HOST: 0\.0\.0\.0 .*ALLOW_PUBLIC_BIND=1/m);
+  });
+
+  it('an invalid setting stops start-up with its key', () => {
+    const result = run({ POP3_HOST: 'pop.example.org', POP3_PORT: '110' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/POP3_PORT: 110 is plaintext POP3/);
+  });
+
+  it('with no upstream: runs the demo, says so, serves its config, stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, MAIN, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '0' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await expect.poll(() => stdout, { timeout: 20_000 }).toMatch(/http:\/\/127\.0\.0\.1:\d+\//);
+    expect(stdout).toMatch(/embedded demo POP3 server/);
+    const port = /127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1] ?? '';
+    // PORT=0: the default allowlist names port 0, so ask with that Host.
+    const config = await getJson(`http://127.0.0.1:${port}/api/config`, '127.0.0.1:0');
+    expect(config).toEqual({
+      servers: [{ id: 'demo', label: 'Demo mailbox' }],
+      demo: { username: 'demo', password: 'demo' },
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 30_000);
+
+  it('pins ws ≥ 8.21 (fragment limits, item 7) and express 5', () => {
+    const version = (name: string): number[] =>
+      (
+        JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version
+        .split('.')
+        .map(Number);
+    const [major = 0, minor = 0] = version('ws');
+    expect(major > 8 || (major === 8 && minor >= 21)).toBe(true);
+    expect(version('express')[0]).toBe(5);
+  });
+});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run against, when missing: Dovecot (the real POP3
 # server), nginx (the reverse proxy of e2e tests), Chromium and CJK fonts (browser tests),
-# Caddy and HAProxy (to validate the shipped proxy configs with their own tools).
+# Caddy and HAProxy (to validate the shipped proxy configs with their own tools), and
+# fail2ban (to check the shipped filter with fail2ban-regex).
 # Idempotent and silent when all is present; runs as root (CI) or through sudo.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ want=()
 [ -x /usr/bin/chromium ] || want+=(chromium)
 [ -x /usr/bin/caddy ] || want+=(caddy)
 [ -x /usr/sbin/haproxy ] || want+=(haproxy)
+[ -x /usr/bin/fail2ban-regex ] || want+=(fail2ban)
 has_cjk_font || want+=(fonts-noto-cjk)
 [ ${#want[@]} -eq 0 ] && exit 0
 

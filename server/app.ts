@@ -15,18 +15,31 @@ export interface AppOptions {
   isReady: () => boolean;
 }
 
-/** SECURITY.md 45: the app's CSP; no inline script, no plugins, no framing, no <base>. */
+/**
+ * SECURITY.md 45: the app's CSP; no inline script, no plugins, no framing, no
+ * <base>. The message frame is an `about:srcdoc` document and inherits this
+ * policy, so it must let mail's inline styles, data: fonts and (after the
+ * reader opts in) https images through; the frame's own meta CSP narrows that
+ * again and blocks remote images until then. The app document itself never
+ * holds mail HTML (no innerHTML outside the frame builder), so inline styles
+ * here open no script path.
+ */
 export function contentSecurityPolicy(config: Pick<Config, 'allowedOrigins'>): string {
-  const sockets = config.allowedOrigins.map((origin) => origin.replace(/^http/, 'ws'));
+  const sockets = config.allowedOrigins
+    // CSP host-sources have no IPv6 literal form ('self' still covers them).
+    .filter((origin) => !new URL(origin).hostname.startsWith('['))
+    .map((origin) => origin.replace(/^http/, 'ws'));
   return [
     "default-src 'self'",
     "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "font-src 'self' data:",
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
     "form-action 'none'",
     `connect-src 'self' ${sockets.join(' ')}`.trim(),
-    "img-src 'self' data: blob:",
+    "img-src 'self' data: blob: https:",
   ].join('; ');
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Harness } from '../../support/gateway-harness.ts';
 import { TestClient } from '../../support/ws-client.ts';
+import { contentSecurityPolicy } from '../../../server/app.ts';
 
 let staticDir: string;
 let harness: Harness | undefined;
@@ -57,6 +58,16 @@ async function start(env: Record<string, string> = {}): Promise<string> {
   return `http://127.0.0.1:${harness.port}`;
 }
 
+describe('contentSecurityPolicy', () => {
+  it('lists WebSocket origins, leaving out IPv6 literals that CSP cannot express', () => {
+    const csp = contentSecurityPolicy({
+      allowedOrigins: ['http://[::1]:8080', 'https://mail.example.org', 'http://127.0.0.1:8080'],
+    });
+    expect(csp).toContain("connect-src 'self' wss://mail.example.org ws://127.0.0.1:8080;");
+    expect(csp).not.toContain('[::1]');
+  });
+});
+
 describe('the app', () => {
   it('serves the page with a strict CSP, no-cache and the security headers', async () => {
     const base = await start();
@@ -72,11 +83,17 @@ describe('the app', () => {
       "frame-ancestors 'none'",
       "form-action 'none'",
       "connect-src 'self' wss://app.example",
-      "img-src 'self' data: blob:",
+      // The message frame (srcdoc) inherits this policy: mail styles, data:
+      // fonts, and https images once the reader allows them (the frame's
+      // own CSP blocks them before).
+      "style-src 'self' 'unsafe-inline'",
+      "font-src 'self' data:",
+      "img-src 'self' data: blob: https:",
     ]) {
       expect(csp).toContain(directive);
     }
-    expect(csp).not.toContain('unsafe-inline');
+    // Never inline or evaluated script.
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).not.toContain('unsafe-eval');
     expect(response.headers['cache-control']).toBe('no-cache');
     expect(response.headers['x-content-type-options']).toBe('nosniff');

@@ -3,7 +3,7 @@
 // session log lines (SECURITY.md items 26, 27, 28).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,17 +105,15 @@ describe('failed logins (item 28)', () => {
     ]);
     expect(failures[1]).toContain('user=carol');
     expect(failures.join('\n')).not.toContain('hunter2');
-    if (existsSync(FAIL2BAN_REGEX)) {
-      // The real tool, where installed (Debian package fail2ban).
-      const dir = mkdtempSync(path.join(tmpdir(), 'pop3gw-f2b-'));
-      try {
-        const log = path.join(dir, 'gateway.log');
-        writeFileSync(log, harness.rawLogs.join(''));
-        const output = execFileSync(FAIL2BAN_REGEX, [log, FILTER], { encoding: 'utf8' });
-        expect(output).toMatch(/Failregex: 2 total/);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+    // The real tool (Debian package fail2ban, installed by test-deps.sh).
+    const dir = mkdtempSync(path.join(tmpdir(), 'pop3gw-f2b-'));
+    try {
+      const log = path.join(dir, 'gateway.log');
+      writeFileSync(log, harness.rawLogs.join(''));
+      const output = execFileSync(FAIL2BAN_REGEX, [log, FILTER], { encoding: 'utf8' });
+      expect(output).toMatch(/Failregex: 2 total/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run against, when missing: Dovecot (the real POP3
-# server), nginx (the reverse proxy of e2e tests), Chromium and CJK fonts (browser tests),
+# server), nginx (the reverse proxy of e2e tests), Chromium with CJK and emoji fonts (browser
+# tests, so screenshots show what people see),
 # Caddy and HAProxy (to validate the shipped proxy configs with their own tools), and
 # fail2ban (to check the shipped filter with fail2ban-regex).
 # Idempotent and silent when all is present; runs as root (CI) or through sudo.
@@ -24,6 +25,7 @@ want=()
 [ -x /usr/sbin/haproxy ] || want+=(haproxy)
 [ -x /usr/bin/fail2ban-regex ] || want+=(fail2ban)
 has_cjk_font || want+=(fonts-noto-cjk)
+has_package fonts-noto-color-emoji || want+=(fonts-noto-color-emoji)
 [ ${#want[@]} -eq 0 ] && exit 0
 
 as_root=()

@@ -193,6 +193,8 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
             throw error;
           })
         : Promise.resolve(undefined);
+      // If LIST fails first, UIDL's rejection is never awaited: mark it seen.
+      uidlReply.catch(() => undefined);
       early = new Map();
       earlyFor = session;
       const listing = await listed;
@@ -243,6 +245,8 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
           if (!(await fetchBatch(session, batch))) break;
           size = Math.min(maxBatch, size * 2);
         }
+      } catch {
+        // The session ended (callers fire and forget): the next session fills on.
       } finally {
         if (token === fillToken) {
           isFilling = false;

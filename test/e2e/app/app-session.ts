@@ -97,11 +97,13 @@ export interface AppPage {
 export async function openSignedIn(
   world: AppWorld,
   size = { width: 1200, height: 800 },
+  options: { ignoreHTTPSErrors?: boolean } = {},
 ): Promise<AppPage> {
   const context = await world.browser.newContext({
     viewport: size,
     acceptDownloads: true,
     locale: 'en-US',
+    ...options,
   });
   const page = await context.newPage();
   const sockets: string[] = [];

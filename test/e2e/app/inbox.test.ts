@@ -1,7 +1,12 @@
 // The web client in headless Chromium against the real gateway and a private
 // Dovecot: sign in, the list (Chinese subjects included), a GBK message, an
-// attachment's exact bytes, delete + Undo, delete + commit, a gateway restart
-// with a deletion pending, and no password in any browser storage.
+// attachment's exact bytes, an HTML mail whose scripts must not run and whose
+// remote image loads only when asked, delete + Undo, delete + commit, a gateway
+// restart with a deletion pending, and no password in any browser storage.
+
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createServerCert } from '../../../server/tls/certificates.ts';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,8 +34,39 @@ const PLAIN = [
 let world: AppWorld;
 let total = 0;
 let allBytes: Buffer;
+/** A "remote" image host: every request it gets is recorded. */
+let remote: https.Server;
+const remoteRequests: Array<{ url: string; referer: string | undefined }> = [];
+
+const HTML_SUBJECT = 'Newsletter with a picture';
+
+function hostileHtml(remotePort: number): string {
+  const html = [
+    '<html><body onload="top.__pwned = 1">',
+    '<p>Hello reader, this is the newsletter.</p>',
+    '<script>top.__pwned = 2; parent.__pwned = 2;</script>',
+    '<img src="x" onerror="top.__pwned = 3">',
+    '<svg onload="top.__pwned = 4"></svg>',
+    '<a href="javascript:top.__pwned = 5">click me</a>',
+    `<img alt="pixel" src="https://127.0.0.1:${remotePort}/pixel.png">`,
+    '</body></html>',
+  ].join('\r\n');
+  return (
+    `From: News <news@example.org>\r\nTo: alice@example.org\r\nSubject: ${HTML_SUBJECT}\r\n` +
+    'Date: Tue, 3 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n' +
+    `Content-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`
+  );
+}
 
 beforeAll(async () => {
+  const cert = await createServerCert({ names: ['127.0.0.1'] });
+  remote = https.createServer(cert, (request, response) => {
+    remoteRequests.push({ url: request.url ?? '', referer: request.headers.referer });
+    response.writeHead(200, { 'Content-Type': 'image/gif' });
+    response.end(Buffer.from('R0lGODlhAQABAAAAACwAAAAAAQABAAA=', 'base64'));
+  });
+  await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
+  const remotePort = (remote.address() as AddressInfo).port;
   const attachments = await readSample('attachments.eml');
   // The fixture's all-bytes.bin part, decoded: what a download must equal.
   const part = /filename="all-bytes\.bin"\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n--/.exec(
@@ -42,12 +78,15 @@ beforeAll(async () => {
     await readSample('chinese-utf8.eml'),
     await readSample('chinese-gbk.eml'),
     attachments,
+    hostileHtml(remotePort),
   ];
   total = messages.length;
   world = await startWorld(messages);
 }, 120_000);
 
 afterAll(async () => {
+  remote?.closeAllConnections();
+  remote?.close();
   await world?.dispose();
   console.log(`app e2e screenshots: ${SCREENSHOTS}`);
 });
@@ -96,6 +135,33 @@ describe('web client end to end', () => {
     const { readFile } = await import('node:fs/promises');
     expect(Buffer.compare(await readFile(path), allBytes)).toBe(0);
     await app.shot('04-reader-attachments');
+    await app.close();
+  });
+
+  it('runs no script from an HTML mail and loads its remote image only when asked', async () => {
+    const app = await openSignedIn(world, undefined, { ignoreHTTPSErrors: true });
+    await app.row(HTML_SUBJECT).click();
+    const frame = app.page.frameLocator('iframe[title="Message body"]');
+    await frame.getByText('Hello reader, this is the newsletter.').waitFor();
+    const sandbox = await app.page.locator('iframe[title="Message body"]').getAttribute('sandbox');
+    expect(sandbox?.split(/\s+/).sort()).toEqual([
+      'allow-popups',
+      'allow-popups-to-escape-sandbox',
+    ]);
+    await frame.getByText('click me').click();
+    await app.page.waitForTimeout(500);
+    const pwned = () => app.page.evaluate(() => (window as { __pwned?: number }).__pwned);
+    expect(await pwned()).toBeUndefined();
+    expect(remoteRequests).toEqual([]);
+    await app.shot('05-reader-html-blocked');
+
+    await app.page.getByRole('button', { name: 'Show remote content' }).click();
+    await eventually(() => Promise.resolve(remoteRequests.length > 0), 10_000);
+    expect(remoteRequests.map((request) => request.url)).toEqual(['/pixel.png']);
+    expect(remoteRequests[0]?.referer).toBeUndefined();
+    expect(await pwned()).toBeUndefined();
+    expect(app.errors).toEqual([]);
+    await app.shot('06-reader-html-remote-shown');
     await app.close();
   });
 

@@ -8,6 +8,7 @@ import { baseUrl, fetchConfig } from './api.ts';
 import { App, type ConfigState } from './app.tsx';
 import { createDatabase } from './cache/database.ts';
 import { connect, gatewayUrl } from './connection.ts';
+import { formatFullDate, formatListDate } from './format.ts';
 import { loadReader } from './lazy-reader.ts';
 import type { MessageParser } from './reader/index.ts';
 import { createAppStore } from './state/app-store.ts';
@@ -52,13 +53,29 @@ fetchConfig(baseUrl(pageUrl)).then(
   () => (config.value = { isFailed: true }),
 );
 
-// Once the list is up, fetch the reader's code while the user looks at it.
+function whenIdle(task: () => void): void {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(task);
+  else setTimeout(task, 500);
+}
+
+// Once the first headers are on screen, fetch the reader's code while the user
+// looks at them (earlier, its parsing would compete with drawing the list).
+let isReaderFetched = false;
 effect(() => {
-  if (store.mailbox.isListed.value) {
-    const prefetch = (): void => void loadReader().catch(() => undefined);
-    if ('requestIdleCallback' in window) window.requestIdleCallback(prefetch);
-    else setTimeout(prefetch, 500);
-  }
+  if (isReaderFetched || !store.mailbox.isListed.value) return;
+  if (store.mailbox.progress.value.loaded === 0) return;
+  isReaderFetched = true;
+  whenIdle(() => void loadReader().catch(() => undefined));
+});
+
+// The first Intl formatter of a page costs milliseconds (locale data): pay it
+// while the sign-in form waits, not while the list is drawn.
+whenIdle(() => {
+  const { i18n } = store;
+  i18n.formatNumber(0);
+  formatListDate(Date.now(), i18n.tag.value);
+  formatListDate(0, i18n.tag.value);
+  formatFullDate(0, i18n.tag.value);
 });
 
 const root = document.getElementById('app');

@@ -47,7 +47,6 @@ export interface UidlEntry {
   uidl: string;
 }
 
-const NUMBER = /^[0-9]{1,15}$/;
 /** RFC 1939 §7: a unique-id is 1 to 70 characters in the range 0x21 to 0x7E. */
 const UIDL = /^[!-~]{1,70}$/;
 
@@ -55,8 +54,16 @@ function bad(message: string): Pop3ProtocolError {
   return protocolError('POP3_BAD_LISTING', message);
 }
 
+/** A decimal of 1 to 15 digits, or undefined. A loop, not a regex: listings call this 20,000 times. */
 function toNumber(text: string | undefined): number | undefined {
-  return text !== undefined && NUMBER.test(text) ? Number(text) : undefined;
+  if (text === undefined || text.length === 0 || text.length > 15) return undefined;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** The greeting text (after `+OK`), with its APOP timestamp if valid. */
@@ -127,7 +134,9 @@ function splitPair(line: string, what: string): [number, string] {
   const space = line.indexOf(' ');
   const msg = toNumber(space < 0 ? undefined : line.slice(0, space));
   if (msg === undefined || msg < 1) throw bad(`bad ${what} line: ${line.slice(0, 40)}`);
-  return [msg, line.slice(space + 1).split(' ')[0] ?? ''];
+  // RFC 2449 §6.1 lets servers add fields after the second: keep the second.
+  const end = line.indexOf(' ', space + 1);
+  return [msg, end < 0 ? line.slice(space + 1) : line.slice(space + 1, end)];
 }
 
 function checkNumbers(msgs: readonly number[], count: number | undefined, what: string): void {

@@ -3,7 +3,7 @@
 // progress. Headers come from the cache when it has them.
 
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import { Pop3ReplyError, type Pop3Session } from '../../shared/pop3/index.ts';
+import { Pop3ReplyError, type Pop3Session, type UidlEntry } from '../../shared/pop3/index.ts';
 import type { HeaderCache } from '../cache/header-cache.ts';
 import { summarizeHeaders, type HeaderSummary } from '../mail/header-summary.ts';
 import { visibleRows, type MessageRow, type SortKey } from './mailbox-view.ts';
@@ -64,7 +64,7 @@ function isClosing(error: unknown): boolean {
 
 /** Build the mailbox store. */
 export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
-  const firstPage = deps.firstPage ?? 60;
+  const firstPageSize = deps.firstPage ?? 60;
   const maxBatch = deps.maxBatch ?? 500;
   const flushMs = deps.flushMs ?? 80;
   const rows = signal<readonly MessageRow[]>([]);
@@ -85,9 +85,6 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   let isPaused = false;
   let fillToken = 0;
   let landed = new Set<string>();
-  /** Header requests sent before the rows existed, by message number, and their session. */
-  let early = new Map<number, Promise<Uint8Array>>();
-  let earlyFor: Pop3Session | undefined;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   const countLoaded = (): number => rows.value.reduce((n, row) => n + (row.header ? 1 : 0), 0);
@@ -142,10 +139,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     await Promise.all(
       batch.map(async (row) => {
         try {
-          // Message numbers belong to one session: never reuse another's reply.
-          const ahead = earlyFor === session ? early.get(row.msg) : undefined;
-          early.delete(row.msg);
-          const header = summarizeHeaders(await (ahead ?? session.headers(row.msg)));
+          const header = summarizeHeaders(await session.headers(row.msg));
           land(row.uidl, header);
           fresh.push([row.uidl, header]);
         } catch (error) {
@@ -177,48 +171,64 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     async list(session, who) {
       store.prepare(who);
       isPaused = false;
-      const cache = cached!;
-      // CAPA, LIST and UIDL leave together (pipelined when the server allows):
-      // waiting for CAPA first would cost a round trip before the list.
-      // The pre-login CAPA says whether UIDL exists; without CAPA we try it.
+      const cachedHeaders = await cached!;
+      // The pre-login CAPA says what exists (without CAPA we try); the
+      // post-login one (RFC 2449 §5) rides along for fillHeaders.
       const known = session.knownCapabilities;
       const canUidl = !known?.isKnown || known.hasUidl;
-      // The post-login CAPA (RFC 2449 §5) rides along; fillHeaders reads it.
-      const caps = session.capabilities();
-      caps.catch(() => undefined); // awaited after UIDL below
-      const listed = session.list();
-      const uidlReply = canUidl
-        ? session.uidl().catch((error: unknown) => {
-            if (error instanceof Pop3ReplyError) return undefined; // RFC 1939: UIDL is optional
-            throw error;
-          })
-        : Promise.resolve(undefined);
-      // If LIST fails first, UIDL's rejection is never awaited: mark it seen.
-      uidlReply.catch(() => undefined);
-      early = new Map();
-      earlyFor = session;
-      const listing = await listed;
-      const isFirstView = visible.length === 0 && query.value === '' && sort.value === 'arrival';
-      // CAPA was queued behind UIDL: decide on what the session already knows.
       const hasTop = !known?.isKnown || known.hasTop;
-      if (isFirstView && hasTop && (await cache).size === 0) {
-        // Nothing cached: the count is known now, so ask for the newest page
-        // at once, queued right behind UIDL, instead of after parsing it and
-        // drawing the rows. fetchBatch picks these replies up by number.
-        for (const { msg } of listing.slice(-firstPage).reverse()) {
-          const request = session.headers(msg);
-          request.catch(() => undefined); // consumed (or dropped with the session) later
-          early.set(msg, request);
-        }
+      const isFirstView = visible.length === 0 && query.value === '' && sort.value === 'arrival';
+      // A cold start: LIST first, then the newest page's headers ahead of
+      // UIDL, so the first rows are drawn once, with their headers. Only with
+      // PIPELINING: one at a time, those TOPs would hold the listing back.
+      const isColdStart =
+        isFirstView && hasTop && canUidl && session.isPipelining && cachedHeaders.size === 0;
+      const askUidl = (): Promise<UidlEntry[] | undefined> => {
+        const reply = canUidl
+          ? session.uidl().catch((error: unknown) => {
+              if (error instanceof Pop3ReplyError) return undefined; // RFC 1939: UIDL is optional
+              throw error;
+            })
+          : Promise.resolve(undefined);
+        reply.catch(() => undefined); // awaited below, unless LIST fails first
+        return reply;
+      };
+      const caps = session.capabilities();
+      caps.catch(() => undefined);
+      const listed = session.list();
+      let uidlReply = isColdStart ? undefined : askUidl();
+      const listing = await listed;
+      let firstPage: Array<[number, Promise<Uint8Array>]> = [];
+      if (isColdStart) {
+        firstPage = listing
+          .slice(-firstPageSize)
+          .reverse()
+          .map(({ msg }) => [msg, session.headers(msg)]);
+        for (const [, reply] of firstPage) reply.catch(() => undefined);
+        uidlReply = askUidl();
       }
       const uidls = await uidlReply;
       await caps;
       isReadOnly.value = uidls === undefined;
       const byMsg = new Map((uidls ?? []).map((entry) => [entry.msg, entry.uidl]));
       if (uidls) {
-        for (const [uidl, header] of await cache) if (!headers.has(uidl)) headers.set(uidl, header);
+        for (const [uidl, header] of cachedHeaders)
+          if (!headers.has(uidl)) headers.set(uidl, header);
       } else {
         headers.clear(); // `#n` keys change meaning from one session to the next
+      }
+      // Those headers were answered before UIDL: in place before the first draw.
+      const fresh: [string, HeaderSummary][] = [];
+      for (const [msg, reply] of firstPage) {
+        const uidl = byMsg.get(msg);
+        try {
+          const header = summarizeHeaders(await reply);
+          if (uidl === undefined) continue;
+          headers.set(uidl, header);
+          fresh.push([uidl, header]);
+        } catch {
+          // Left for fillHeaders, which marks what keeps failing.
+        }
       }
       failed.clear();
       setRows(
@@ -229,14 +239,17 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       );
       listedFor = session;
       isListed.value = true;
-      if (uidls) void deps.cache.retain(who, new Set(byMsg.values()));
+      if (uidls) {
+        const saving = deps.cache.retain(who, new Set(byMsg.values()));
+        if (fresh.length > 0) void saving.then(() => deps.cache.save(who, fresh));
+      }
     },
     async fillHeaders(session) {
       const token = ++fillToken;
       isPaused = false;
       isFilling = true;
       progress.value = { ...progress.value, isLoading: true };
-      let size = firstPage;
+      let size = firstPageSize;
       try {
         const caps = await session.capabilities();
         while (token === fillToken && session.state === 'transaction') {
@@ -276,8 +289,6 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     },
     reset() {
       fillToken++;
-      early = new Map();
-      earlyFor = undefined;
       clearTimeout(flushTimer);
       flushTimer = undefined;
       landed = new Set();

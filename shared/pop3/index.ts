@@ -5,6 +5,7 @@ export * from './command.ts';
 export * from './status.ts';
 export * from './replies.ts';
 export * from './reply-parser.ts';
+export * from './reply-queue.ts';
 export * from './session.ts';
 export type { Credentials, LoginOptions } from './auth.ts';
 export { chooseMechanisms } from './auth.ts';

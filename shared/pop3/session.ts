@@ -2,16 +2,10 @@
 // pipelining when the server allows it, and the RFC 1939 states. Runs over an
 // abstract transport; knows nothing of TLS, sockets or WebSockets.
 
-import { concatBytes, decodeText, splitLines } from './bytes.ts';
-import { encodeCommand, redactCommand, replyShape, type Pop3Command } from './command.ts';
+import { decodeText, splitLines } from './bytes.ts';
+import { redactCommand, type Pop3Command } from './command.ts';
 import type { Pop3Error } from './errors.ts';
-import {
-  localError,
-  Pop3ProtocolError,
-  Pop3ReplyError,
-  protocolError,
-  type Pop3ErrorCode,
-} from './errors.ts';
+import { localError, Pop3ReplyError, protocolError, type Pop3ErrorCode } from './errors.ts';
 import { authenticate, type Credentials, type LoginOptions } from './auth.ts';
 import {
   parseCapa,
@@ -28,20 +22,12 @@ import {
   type Stat,
   type UidlEntry,
 } from './replies.ts';
-import { DEFAULT_PARSER_LIMITS, ReplyParser, type ParserLimits } from './reply-parser.ts';
-import type { StatusLine } from './status.ts';
+import { DEFAULT_PARSER_LIMITS } from './reply-parser.ts';
+import { ReplyQueue, type QueueLimits, type Reply, type Pop3Transport } from './reply-queue.ts';
 
-/** What the session needs from a connection. receive() takes ownership of the bytes it is given. */
-export interface Pop3Transport {
-  write(bytes: Uint8Array): void;
-  close(): void;
-}
+export type { Pop3Transport, Reply } from './reply-queue.ts';
 
-export interface SessionLimits extends ParserLimits {
-  /** Commands sent and not yet answered. */
-  maxQueue: number;
-  /** CAPA, LIST and UIDL bodies. */
-  maxListingBytes: number;
+export interface SessionLimits extends QueueLimits {
   /** RETR and TOP bodies when the size is unknown; otherwise LIST size × 1.1 + 64 KiB, capped here. */
   maxMessageBytes: number;
 }
@@ -63,28 +49,10 @@ export interface Pop3SessionOptions {
   replyTimeoutMs?: number;
 }
 
-export interface Reply {
-  status: StatusLine;
-  body: Uint8Array | undefined;
-}
-
 export interface RetrOptions {
   /** The size from LIST, to bound the reply and report progress. */
   expectedSize?: number;
   onProgress?: (received: number, expected: number | undefined) => void;
-}
-
-interface Pending {
-  command: Pop3Command;
-  maxBytes: number;
-  status: StatusLine | undefined;
-  chunks: Uint8Array[];
-  /** Sees each body chunk as it arrives (progress, streaming). */
-  observe: ((chunk: Uint8Array) => void) | undefined;
-  /** Keep the chunks to resolve with the whole body; false when streaming. */
-  isCollected: boolean;
-  resolve: (reply: Reply) => void;
-  reject: (error: unknown) => void;
 }
 
 const SLACK = 64 * 1024;
@@ -107,35 +75,24 @@ export class Pop3Session {
   readonly greeting: Promise<Greeting>;
   private currentState: SessionState = 'greeting';
   private readonly limits: SessionLimits;
-  private readonly parser: ReplyParser;
-  private readonly inFlight: Pending[] = [];
-  private inFlightHead = 0;
-  private readonly waiting: Pending[] = [];
-  private outbox: Uint8Array[] = [];
-  private isFlushScheduled = false;
+  private readonly queue: ReplyQueue;
   private caps: Capabilities | undefined;
   /** The state in which `caps` was read: RFC 2449 §5 lets them change after login. */
   private capsState: SessionState | undefined;
   private uidlMap: Map<number, string> | undefined;
-  private timer: unknown;
-  private pipeliningBroken = false;
-  private closeError: Pop3Error | undefined;
 
   constructor(
-    private readonly transport: Pop3Transport,
+    transport: Pop3Transport,
     private readonly options: Pop3SessionOptions = {},
   ) {
     this.limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
-    this.parser = new ReplyParser(
-      {
-        onStatus: (status) => this.onStatus(status),
-        onData: (chunk) => this.onData(chunk),
-        onEnd: () => this.onEnd(),
-        onError: (error) => this.fail(error),
-      },
-      this.limits,
-    );
-    this.greeting = this.enqueue({ verb: 'NOOP' }, 'greeting').then((reply) => {
+    this.queue = new ReplyQueue(transport, {
+      limits: this.limits,
+      replyTimeoutMs: options.replyTimeoutMs ?? 0,
+      canPipeline: () => this.isPipelining,
+      onClose: () => (this.currentState = 'closed'),
+    });
+    this.greeting = this.queue.greeting().then((reply) => {
       if (reply.status.kind !== 'ok') throw this.replyError({ verb: 'NOOP' }, reply, 'POP3_ERR');
       this.currentState = 'authorization';
       return parseGreeting(reply.status.text);
@@ -150,21 +107,18 @@ export class Pop3Session {
 
   /** True once a pipelined batch came back out of step: reconnect with pipelining 'off'. */
   get isPipeliningBroken(): boolean {
-    return this.pipeliningBroken;
+    return this.queue.isPipeliningBroken;
   }
 
   /** Bytes from the server. */
   receive(bytes: Uint8Array): void {
-    if (this.currentState === 'closed') return;
-    this.armTimer();
-    this.parser.push(bytes);
+    this.queue.receive(bytes);
   }
 
   /** The connection ended; everything pending fails with POP3_CLOSED. */
   transportClosed(cause?: unknown): void {
-    if (this.currentState === 'closed') return;
-    const isQuitDone = this.currentState === 'update' && this.pendingCount() === 0;
-    this.close(
+    const isQuitDone = this.currentState === 'update' && this.queue.pendingCount === 0;
+    this.queue.close(
       isQuitDone
         ? undefined
         : localError('POP3_CLOSED', 'the connection to the POP3 server closed', { cause }),
@@ -320,7 +274,7 @@ export class Pop3Session {
   async quit(): Promise<void> {
     if (this.currentState === 'transaction') this.currentState = 'update';
     await this.request({ verb: 'QUIT' });
-    this.close(undefined);
+    this.queue.close();
   }
 
   /** Send a command and resolve with its reply, `-ERR` included. Used by auth. */
@@ -330,20 +284,15 @@ export class Pop3Session {
     observe?: (chunk: Uint8Array) => void,
     isCollected = true,
   ): Promise<Reply> {
-    if (this.closeError) return Promise.reject(this.closeError);
-    if (this.currentState === 'closed') {
-      return Promise.reject(localError('POP3_CLOSED', 'the session is closed'));
-    }
-    if (this.pendingCount() >= this.limits.maxQueue) {
-      return Promise.reject(localError('POP3_QUEUE_FULL', 'too many commands awaiting replies'));
-    }
-    return this.enqueue(command, replyShape(command), maxBytes, observe, isCollected);
+    return this.queue.exchange(command, maxBytes, observe, isCollected);
   }
 
   /** Whether commands may be written before earlier replies arrive (RFC 2449 §6.6). */
   get isPipelining(): boolean {
     return (
-      this.options.pipelining !== 'off' && !this.pipeliningBroken && !!this.caps?.hasPipelining
+      this.options.pipelining !== 'off' &&
+      !this.queue.isPipeliningBroken &&
+      !!this.caps?.hasPipelining
     );
   }
 
@@ -365,152 +314,6 @@ export class Pop3Session {
     const reply = await this.exchange(command, maxBytes, observe, !onChunk);
     if (reply.status.kind !== 'ok') throw this.replyError(command, reply, 'POP3_ERR');
     return reply;
-  }
-
-  private enqueue(
-    command: Pop3Command,
-    shape: ReturnType<typeof replyShape> | 'greeting',
-    maxBytes?: number,
-    observe?: (chunk: Uint8Array) => void,
-    isCollected = true,
-  ): Promise<Reply> {
-    return new Promise<Reply>((resolve, reject) => {
-      const pending: Pending = {
-        command,
-        maxBytes: maxBytes ?? this.limits.maxListingBytes,
-        status: undefined,
-        chunks: [],
-        observe,
-        isCollected,
-        resolve,
-        reject,
-      };
-      if (shape === 'greeting') {
-        this.parser.expect('greeting');
-        this.inFlight.push(pending);
-        this.armTimer();
-        return;
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = encodeCommand(command);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      if (this.inFlightCount() > 0 && !this.isPipelining) {
-        this.waiting.push(pending);
-        return;
-      }
-      this.send(pending, bytes);
-    });
-  }
-
-  private send(pending: Pending, bytes: Uint8Array): void {
-    this.parser.expect(replyShape(pending.command), pending.maxBytes);
-    this.inFlight.push(pending);
-    this.outbox.push(bytes);
-    this.armTimer();
-    // Coalesce commands queued in the same tick into one write: 10,000 TOPs
-    // leave as a few large writes, not 10,000 small ones.
-    if (!this.isFlushScheduled) {
-      this.isFlushScheduled = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.isFlushScheduled = false;
-    if (this.outbox.length === 0 || this.currentState === 'closed') return;
-    const bytes = concatBytes(this.outbox);
-    this.outbox = [];
-    this.transport.write(bytes);
-  }
-
-  private onStatus(status: StatusLine): void {
-    const pending = this.inFlight[this.inFlightHead];
-    if (pending) pending.status = status;
-  }
-
-  private onData(chunk: Uint8Array): void {
-    const pending = this.inFlight[this.inFlightHead];
-    if (!pending) return;
-    pending.observe?.(chunk);
-    if (pending.isCollected) pending.chunks.push(chunk);
-  }
-
-  private onEnd(): void {
-    const pending = this.inFlight[this.inFlightHead];
-    if (!pending?.status) return;
-    this.inFlight[this.inFlightHead] = undefined as unknown as Pending;
-    this.inFlightHead++;
-    if (this.inFlightHead === this.inFlight.length) {
-      this.inFlight.length = 0;
-      this.inFlightHead = 0;
-    }
-    const isMulti = pending.status.kind === 'ok' && replyShape(pending.command) === 'multi';
-    const body = isMulti && pending.isCollected ? concatBytes(pending.chunks) : undefined;
-    pending.chunks = [];
-    if (this.inFlightCount() === 0) this.disarmTimer();
-    pending.resolve({ status: pending.status, body });
-    const next = this.waiting.shift();
-    if (next) this.send(next, encodeCommand(next.command));
-  }
-
-  private fail(error: Pop3Error): void {
-    // Several commands in flight and the stream broke: the server's PIPELINING
-    // claim did not hold. Callers reconnect without it.
-    if (this.inFlightCount() > 1 && error instanceof Pop3ProtocolError) {
-      this.pipeliningBroken = true;
-      const broken = new Pop3ProtocolError(
-        'POP3_PIPELINING_BROKEN',
-        `pipelined replies came back out of step: ${error.message}`,
-        { cause: error },
-      );
-      this.close(broken);
-      return;
-    }
-    this.close(error);
-  }
-
-  private close(error: Pop3Error | undefined): void {
-    if (this.currentState === 'closed') return;
-    this.currentState = 'closed';
-    this.disarmTimer();
-    const failure = error ?? localError('POP3_CLOSED', 'the session is closed');
-    this.closeError = failure;
-    const pending = [...this.inFlight.slice(this.inFlightHead), ...this.waiting];
-    this.inFlight.length = 0;
-    this.inFlightHead = 0;
-    this.waiting.length = 0;
-    for (const entry of pending) entry.reject(failure);
-    this.transport.close();
-  }
-
-  private armTimer(): void {
-    const timeout = this.options.replyTimeoutMs ?? 0;
-    if (timeout <= 0) return;
-    this.disarmTimer();
-    if (this.inFlightCount() === 0) return;
-    this.timer = setTimeout(() => {
-      // Servers exist that read one command per packet and drop the rest of
-      // a pipelined batch: a stall with several commands out says so.
-      if (this.inFlightCount() > 1 && this.isPipelining) this.pipeliningBroken = true;
-      this.close(localError('POP3_TIMEOUT', `no reply from the POP3 server for ${timeout} ms`));
-    }, timeout);
-  }
-
-  private disarmTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer as never);
-    this.timer = undefined;
-  }
-
-  private inFlightCount(): number {
-    return this.inFlight.length - this.inFlightHead;
-  }
-
-  private pendingCount(): number {
-    return this.inFlightCount() + this.waiting.length;
   }
 
   private messageLimit(options: RetrOptions): number {

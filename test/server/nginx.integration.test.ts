@@ -70,8 +70,12 @@ describe('deploy/nginx/webmail.conf', () => {
 
   it('appends the peer address to a forged X-Forwarded-For', async () => {
     const { body } = await get('/mail/x', { 'X-Forwarded-For': '6.6.6.6' });
-    // The gateway trusts only the last hop (loopback): 127.0.0.1, not 6.6.6.6.
+    // With TRUST_PROXY=1 the gateway takes only nginx's own entry: 127.0.0.1.
     expect((JSON.parse(body.toString()) as { xff: string }).xff).toBe('6.6.6.6, 127.0.0.1');
+  });
+
+  it('keeps metrics away from the internet', async () => {
+    expect((await get('/metrics')).status).toBe(403);
   });
 
   it('does not route outside the sub-path', async () => {
@@ -93,7 +97,7 @@ describe('deploy/nginx/webmail.conf', () => {
     expect(upgrades.at(-1)).toMatchObject({
       upgrade: 'websocket',
       origin: nginx.origin,
-      host: 'localhost',
+      host: `localhost:${nginx.port}`,
     });
   });
 

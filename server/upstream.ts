@@ -5,6 +5,7 @@
 
 import net from 'node:net';
 import tls from 'node:tls';
+import type { UpstreamErrorCode } from '../shared/bridge/messages.ts';
 import { parseStatusLine } from '../shared/pop3/status.ts';
 
 /** Where to connect; comes from configuration only (SECURITY.md item 8). */
@@ -54,18 +55,7 @@ export interface UpstreamConnection {
   connectMs: number;
 }
 
-export type UpstreamErrorCode =
-  | 'UPSTREAM_CONNECT_FAILED'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_TLS_SELF_SIGNED'
-  | 'UPSTREAM_TLS_EXPIRED'
-  | 'UPSTREAM_TLS_HOSTNAME'
-  | 'UPSTREAM_TLS_UNTRUSTED'
-  | 'UPSTREAM_TLS_PROTOCOL'
-  | 'UPSTREAM_STLS_FAILED'
-  | 'UPSTREAM_BAD_GREETING'
-  | 'UPSTREAM_CLOSED'
-  | 'UPSTREAM_ABORTED';
+export type { UpstreamErrorCode };
 
 export type UpstreamPhase = 'connect' | 'greeting' | 'stls' | 'handshake';
 

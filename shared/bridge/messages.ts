@@ -39,6 +39,20 @@ export interface GoingAwayMessage {
 
 export type GatewayMessage = OpenedMessage | ErrorMessage | GoingAwayMessage;
 
+/** Why the gateway could not reach or verify the POP3 server (server/upstream.ts raises these). */
+export type UpstreamErrorCode =
+  | 'UPSTREAM_CONNECT_FAILED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_TLS_SELF_SIGNED'
+  | 'UPSTREAM_TLS_EXPIRED'
+  | 'UPSTREAM_TLS_HOSTNAME'
+  | 'UPSTREAM_TLS_UNTRUSTED'
+  | 'UPSTREAM_TLS_PROTOCOL'
+  | 'UPSTREAM_STLS_FAILED'
+  | 'UPSTREAM_BAD_GREETING'
+  | 'UPSTREAM_CLOSED'
+  | 'UPSTREAM_ABORTED';
+
 /**
  * Stable error codes sent in `error` messages, prefixed by the layer that
  * raised them. Open-ended so an older browser still shows a newer gateway's code.
@@ -56,16 +70,7 @@ export type ErrorCode =
   | 'GATEWAY_RATE_LIMITED'
   | 'GATEWAY_GOING_AWAY'
   | 'GATEWAY_INTERNAL'
-  | 'UPSTREAM_CONNECT_FAILED'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_TLS_SELF_SIGNED'
-  | 'UPSTREAM_TLS_EXPIRED'
-  | 'UPSTREAM_TLS_HOSTNAME'
-  | 'UPSTREAM_TLS_UNTRUSTED'
-  | 'UPSTREAM_TLS_PROTOCOL'
-  | 'UPSTREAM_STLS_FAILED'
-  | 'UPSTREAM_BAD_GREETING'
-  | 'UPSTREAM_CLOSED'
+  | UpstreamErrorCode
   | (string & {});
 
 /**

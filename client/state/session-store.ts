@@ -188,12 +188,13 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     timer = setTimeout(() => void reconnect(), delay);
   }
 
-  async function reconnect(): Promise<void> {
-    stopTimer();
-    if (password === undefined || connection || isReconnecting) return;
+  /**
+   * Open a session for the current epoch and adopt it. A refused password
+   * signs out; anything else retries later. A newer sign-in or sign-out
+   * (another epoch) wins: its session stays, this one is dropped.
+   */
+  async function connectOrRetry(): Promise<void> {
     const mine = epoch;
-    isReconnecting = true;
-    status.value = 'reconnecting';
     try {
       const conn = await establish();
       if (mine !== epoch) return drop(conn);
@@ -202,6 +203,16 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       if (mine !== epoch) return;
       if (isCredentialFailure(failure)) return forget('signed-out', failure);
       scheduleReconnect(failure);
+    }
+  }
+
+  async function reconnect(): Promise<void> {
+    stopTimer();
+    if (password === undefined || connection || isReconnecting) return;
+    isReconnecting = true;
+    status.value = 'reconnecting';
+    try {
+      await connectOrRetry();
     } finally {
       isReconnecting = false;
     }
@@ -282,18 +293,9 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       epoch++;
       lock = await deps.lock.steal(lockName(who));
       watch(lock);
-      const mine = epoch;
       status.value = 'signing-in';
-      try {
-        const conn = await establish();
-        if (mine !== epoch) return drop(conn);
-        adopt(conn);
-      } catch (failure) {
-        if (mine !== epoch) return;
-        // The other tab may still be quitting: [IN-USE] here is transient and retried.
-        if (isCredentialFailure(failure)) return forget('signed-out', failure);
-        scheduleReconnect(failure);
-      }
+      // The other tab may still be quitting: [IN-USE] here is transient and retried.
+      await connectOrRetry();
     },
     async signOut() {
       epoch++;

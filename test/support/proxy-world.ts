@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Upstream } from './app-server.ts';
-import { CHROMIUM_PATH } from './browser.ts';
+import { launchChromium } from './browser.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
@@ -138,20 +138,7 @@ export async function verifiedSpkiHash(port: number, ca: string): Promise<string
   }
 }
 
-/** Headless Chromium (flags as browser.ts) trusting exactly the keys in `spkiHashes`. */
+/** Headless Chromium (browser.ts's flags) trusting exactly the keys in `spkiHashes`. */
 export function launchPinnedChromium(spkiHashes: readonly string[]): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      `--ignore-certificate-errors-spki-list=${spkiHashes.join(',')}`,
-    ],
-  });
+  return launchChromium([`--ignore-certificate-errors-spki-list=${spkiHashes.join(',')}`]);
 }

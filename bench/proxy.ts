@@ -30,7 +30,10 @@ import {
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ACTIVE_SESSIONS = 200;
-/** nginx sends `Host: $host`, the name without the port. */
+/**
+ * nginx passes the browser's Host on ($http_host). The gateway starts before
+ * nginx's port is known, so the client sends the name without a port.
+ */
 const NGINX_HOST = 'localhost';
 
 /** Where the client processes find the gateway, straight and through nginx. */
@@ -41,7 +44,10 @@ interface Targets {
 }
 
 function proxiedPipe(targets: Targets): Promise<Pipe> {
-  return bridgePipe(`wss://localhost:${targets.nginxPort}/ws`, { ca: targets.nginxCa });
+  return bridgePipe(`wss://localhost:${targets.nginxPort}/ws`, {
+    ca: targets.nginxCa,
+    headers: { host: NGINX_HOST },
+  });
 }
 
 interface RetrResult {

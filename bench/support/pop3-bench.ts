@@ -16,7 +16,7 @@ export const RETR_SIZE = 20 * MB;
 export const NOOPS_PER_SESSION = 50;
 /** The Origin every benchmark client sends; the gateway allows only it. */
 export const ORIGIN = 'http://bench.example';
-/** The Host a direct client sends; a proxy in front sends its own (nginx: `localhost`). */
+/** The Host a direct client sends; through nginx the client's own Host is passed on. */
 export const BENCH_HOST = 'bench.example';
 
 export interface Upstream {

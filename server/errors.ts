@@ -2,18 +2,16 @@
 // layer's error code into a WebSocket close code and a message a user may
 // read. Never a stack trace or an internal address to the browser.
 
-import { CLOSE_CODE_INFO, CLOSE_CODES, type CloseCode } from '../shared/bridge/messages.ts';
+import {
+  CLOSE_CODE_INFO,
+  CLOSE_CODES,
+  type CloseCode,
+  type GatewayErrorCode,
+} from '../shared/bridge/messages.ts';
 import type { UpstreamErrorCode } from './upstream.ts';
 import type { BridgeErrorCode } from '../shared/bridge/errors.ts';
 
-export type GatewayErrorCode =
-  | 'GATEWAY_UNKNOWN_SERVER'
-  | 'GATEWAY_IDLE'
-  | 'GATEWAY_QUOTA'
-  | 'GATEWAY_SESSION_EXPIRED'
-  | 'GATEWAY_RATE_LIMITED'
-  | 'GATEWAY_GOING_AWAY'
-  | 'GATEWAY_INTERNAL';
+export type { GatewayErrorCode };
 
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';

@@ -2,6 +2,8 @@
 // WebSocket close codes the gateway uses. Binary frames carry POP3 bytes and
 // are not described here. Shared by the gateway and the browser; no I/O.
 
+import type { BridgeErrorCode } from './errors.ts';
+
 /** Every control message carries this version; anything else is refused. */
 export const PROTOCOL_VERSION = 1;
 
@@ -39,6 +41,16 @@ export interface GoingAwayMessage {
 
 export type GatewayMessage = OpenedMessage | ErrorMessage | GoingAwayMessage;
 
+/** The gateway's own refusals (server/errors.ts raises these). */
+export type GatewayErrorCode =
+  | 'GATEWAY_UNKNOWN_SERVER'
+  | 'GATEWAY_IDLE'
+  | 'GATEWAY_QUOTA'
+  | 'GATEWAY_SESSION_EXPIRED'
+  | 'GATEWAY_RATE_LIMITED'
+  | 'GATEWAY_GOING_AWAY'
+  | 'GATEWAY_INTERNAL';
+
 /** Why the gateway could not reach or verify the POP3 server (server/upstream.ts raises these). */
 export type UpstreamErrorCode =
   | 'UPSTREAM_CONNECT_FAILED'
@@ -57,21 +69,7 @@ export type UpstreamErrorCode =
  * Stable error codes sent in `error` messages, prefixed by the layer that
  * raised them. Open-ended so an older browser still shows a newer gateway's code.
  */
-export type ErrorCode =
-  | 'BRIDGE_BAD_MESSAGE'
-  | 'BRIDGE_LINE_TOO_LONG'
-  | 'BRIDGE_LINE_REJECTED'
-  | 'BRIDGE_VERB_FORBIDDEN'
-  | 'BRIDGE_SERVER_PROTOCOL'
-  | 'GATEWAY_UNKNOWN_SERVER'
-  | 'GATEWAY_IDLE'
-  | 'GATEWAY_QUOTA'
-  | 'GATEWAY_SESSION_EXPIRED'
-  | 'GATEWAY_RATE_LIMITED'
-  | 'GATEWAY_GOING_AWAY'
-  | 'GATEWAY_INTERNAL'
-  | UpstreamErrorCode
-  | (string & {});
+export type ErrorCode = BridgeErrorCode | GatewayErrorCode | UpstreamErrorCode | (string & {});
 
 /**
  * Application close codes (RFC 6455 §7.4.2: 4000–4999 are private use). Each

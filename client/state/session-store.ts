@@ -189,11 +189,11 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   }
 
   /**
-   * Open a session for the current epoch and adopt it. A refused password
-   * signs out; anything else retries later. A newer sign-in or sign-out
-   * (another epoch) wins: its session stays, this one is dropped.
+   * Open a session for the current epoch and adopt it; a failure goes to
+   * `onFailure`. A newer sign-in or sign-out (another epoch) wins: its
+   * session stays, this one is dropped and its failure ignored.
    */
-  async function connectOrRetry(): Promise<void> {
+  async function openForEpoch(onFailure: (failure: unknown) => void): Promise<void> {
     const mine = epoch;
     try {
       const conn = await establish();
@@ -201,9 +201,16 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       adopt(conn);
     } catch (failure) {
       if (mine !== epoch) return;
-      if (isCredentialFailure(failure)) return forget('signed-out', failure);
-      scheduleReconnect(failure);
+      onFailure(failure);
     }
+  }
+
+  /** A refused password signs out; anything else retries later. */
+  function connectOrRetry(): Promise<void> {
+    return openForEpoch((failure) => {
+      if (isCredentialFailure(failure)) forget('signed-out', failure);
+      else scheduleReconnect(failure);
+    });
   }
 
   async function reconnect(): Promise<void> {
@@ -249,18 +256,13 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     });
   }
 
+  /** The first session of a sign-in: any failure signs out and reaches the caller. */
   async function connectFirst(): Promise<void> {
-    const mine = epoch;
     status.value = 'signing-in';
-    try {
-      const conn = await establish();
-      if (mine !== epoch) return drop(conn);
-      adopt(conn);
-    } catch (failure) {
-      if (mine !== epoch) return;
+    await openForEpoch((failure) => {
       forget('signed-out', failure);
       throw failure;
-    }
+    });
   }
 
   const store: SessionStore = {

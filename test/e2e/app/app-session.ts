@@ -89,17 +89,29 @@ export interface AppPage {
   errors: string[];
   grid: Locator;
   row(subject: string): Locator;
+  /** The grid's aria-rowcount. */
+  rowCount(): Promise<string | null>;
   shot(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A fresh browser profile (empty IndexedDB) on the app's page, signed in. */
-export async function openSignedIn(
+export function openSignedIn(
   world: AppWorld,
   size = { width: 1200, height: 800 },
   options: { ignoreHTTPSErrors?: boolean } = {},
 ): Promise<AppPage> {
-  const context = await world.browser.newContext({
+  return signInAt(world.browser, world.gateway.url, size, options);
+}
+
+/** A fresh browser profile on the app at `url` (the gateway's, or a proxy's), signed in. */
+export async function signInAt(
+  browser: Browser,
+  url: string,
+  size = { width: 1200, height: 800 },
+  options: { ignoreHTTPSErrors?: boolean } = {},
+): Promise<AppPage> {
+  const context = await browser.newContext({
     viewport: size,
     acceptDownloads: true,
     locale: 'en-US',
@@ -110,7 +122,7 @@ export async function openSignedIn(
   const errors: string[] = [];
   page.on('websocket', (socket) => sockets.push(socket.url()));
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(world.gateway.url);
+  await page.goto(url);
   await page.getByRole('textbox', { name: 'Username' }).fill(USER.name);
   await page.getByRole('textbox', { name: 'Password' }).fill(USER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -123,6 +135,7 @@ export async function openSignedIn(
     errors,
     grid,
     row: (subject) => grid.getByRole('row').filter({ hasText: subject }),
+    rowCount: () => grid.getAttribute('aria-rowcount'),
     shot: async (name) => {
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
     },

@@ -1,52 +1,9 @@
-// Helpers of the reverse-proxy end-to-end tests: the app signed in through
-// nginx in Chromium, and bare bridge sessions (Node `ws`) through nginx from a
-// chosen loopback source address with whatever X-Forwarded-For they claim.
+// Helpers of the reverse-proxy end-to-end tests: bare bridge sessions (Node
+// `ws`) through nginx from a chosen loopback source address with whatever
+// X-Forwarded-For they claim. (The app itself is signed in with signInAt.)
 
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { Nginx } from '../../support/nginx.ts';
-import { USER } from '../app/app-session.ts';
-
-export interface ProxiedPage {
-  context: BrowserContext;
-  page: Page;
-  /** Every WebSocket URL the page opened. */
-  sockets: string[];
-  errors: string[];
-  grid: Locator;
-  row(subject: string): Locator;
-  rowCount(): Promise<string | null>;
-  close(): Promise<void>;
-}
-
-/** A fresh profile on `url` (nginx's), signed in as alice; no certificate error is ignored. */
-export async function signInThrough(browser: Browser, url: string): Promise<ProxiedPage> {
-  const context = await browser.newContext({
-    locale: 'en-US',
-    viewport: { width: 1200, height: 800 },
-  });
-  const page = await context.newPage();
-  const sockets: string[] = [];
-  const errors: string[] = [];
-  page.on('websocket', (socket) => sockets.push(socket.url()));
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Username' }).fill(USER.name);
-  await page.getByRole('textbox', { name: 'Password' }).fill(USER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  const grid = page.getByRole('grid', { name: 'Messages' });
-  await grid.getByRole('row').first().waitFor();
-  return {
-    context,
-    page,
-    sockets,
-    errors,
-    grid,
-    row: (subject) => grid.getByRole('row').filter({ hasText: subject }),
-    rowCount: () => grid.getAttribute('aria-rowcount'),
-    close: () => context.close(),
-  };
-}
 
 /** How a bridge session through nginx went. */
 export type BridgeAttempt =

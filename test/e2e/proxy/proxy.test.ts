@@ -17,8 +17,8 @@ import {
   verifiedSpkiHash,
   type GatewayProcess,
 } from '../../support/proxy-world.ts';
-import { eventually, mailboxIds, plainMessage } from '../app/app-session.ts';
-import { closeBridge, openBridge, signInThrough, type BridgeAttempt } from './proxy-session.ts';
+import { eventually, mailboxIds, plainMessage, signInAt } from '../app/app-session.ts';
+import { closeBridge, openBridge, type BridgeAttempt } from './proxy-session.ts';
 
 const SUBJECTS = [
   'Budget for April',
@@ -120,7 +120,7 @@ describe.each(['/', '/mail/'] as const)('the app through nginx at %s', (basePath
 
   it('signs in, lists, reads, and deletes exactly the message picked', async () => {
     const before = await mailboxIds(dovecot);
-    const app = await signInThrough(browser, nginx.url);
+    const app = await signInAt(browser, nginx.url);
     await eventually(async () => (await app.rowCount()) === String(before.length));
     await expect(app.grid.getByRole('row').count()).resolves.toBe(before.length);
     for (const [index, subject] of SUBJECTS.entries()) {
@@ -287,7 +287,7 @@ describe('two gateways behind one nginx upstream', () => {
 
   it('SIGTERM on the gateway holding a session with a deletion pending: the browser moves to the other and the deletion is applied once', async () => {
     const before = await mailboxIds(dovecot);
-    const app = await signInThrough(browser, nginx.url);
+    const app = await signInAt(browser, nginx.url);
     await eventually(async () => (await app.rowCount()) === String(before.length));
     const open = await Promise.all(gateways.map((g) => g.metric('pop3gw_sessions_open')));
     expect([...open].sort()).toEqual([0, 1]);

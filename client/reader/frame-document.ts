@@ -34,7 +34,13 @@ img[data-remote-blocked], img[data-cid-missing] {
   display: inline-block; min-width: 24px; min-height: 24px;
   outline: 1px dashed #9a9a9a; outline-offset: -1px; background: #f2f2f2;
 }
-a[data-link-warning]::after { content: " \\26A0"; color: #b00020; }
+a[data-link-warning] { outline: 2px solid #b00020 !important; outline-offset: 1px !important; }
+a[data-link-warning]::after {
+  content: " \\26A0" !important; /* for engines without alternative text in content */
+  content: " \\26A0" / "Warning: deceptive link" !important;
+  display: inline !important; visibility: visible !important; opacity: 1 !important;
+  color: #b00020 !important; background: #fff !important; font: bold 15px/1 system-ui !important;
+}
 `;
 
 // Presentational attributes of the mail's <body> worth keeping. They were already

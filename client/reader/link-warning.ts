@@ -63,12 +63,59 @@ function sameSite(a: string, b: string): boolean {
   return left === right || left.endsWith(`.${right}`) || right.endsWith(`.${left}`);
 }
 
+// Enough text to hold any URL shownHost accepts; a longer anchor is not URL-like.
+const MAX_TEXT = 2049;
+
+// Zero-width and other format characters (U+200B, U+00AD, bidi controls) render as
+// nothing, so "bank&#8203;.example" reads as bank.example; they are dropped first.
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+
+/**
+ * Whether an element's own attributes hide it. Mail has no style sheets (`<style>` is
+ * forbidden), so inline style and `hidden` are all that can hide text from the reader.
+ */
+function isHidden(element: Element): boolean {
+  if (element.hasAttribute('hidden')) return true;
+  const style = (element as Partial<ElementCSSInlineStyle>).style;
+  if (!style) return false;
+  const isZero = (value: string): boolean => value !== '' && parseFloat(value) === 0;
+  const clips = /hidden|clip/.test(style.overflow);
+  return (
+    style.display === 'none' ||
+    style.visibility === 'hidden' ||
+    style.visibility === 'collapse' ||
+    isZero(style.opacity) ||
+    isZero(style.fontSize) ||
+    (clips && (isZero(style.maxHeight) || isZero(style.height) || isZero(style.width)))
+  );
+}
+
+/**
+ * The text an anchor shows: hidden descendants and format characters left out, so
+ * `<span style="display:none">Click </span>https://bank.example` is read the way the
+ * reader sees it. Walks iteratively: mail nests thousands of levels deep.
+ */
+export function visibleText(anchor: Element): string {
+  const doc = anchor.ownerDocument;
+  const walker = doc.createTreeWalker(anchor, 0x1 | 0x4 /* SHOW_ELEMENT | SHOW_TEXT */, {
+    acceptNode: (node) =>
+      node.nodeType === 1 && isHidden(node as Element) ? 2 /* FILTER_REJECT */ : 1,
+  });
+  let text = '';
+  for (let node = walker.nextNode(); node && text.length < MAX_TEXT; node = walker.nextNode()) {
+    if (node.nodeType === 3) text += node.nodeValue ?? '';
+  }
+  return text.slice(0, MAX_TEXT).replace(FORMAT_CHARACTERS, '');
+}
+
 /**
  * Marks an anchor of the sanitized DOM: `data-link-warning` ("mismatch" | "idn") for
- * the frame's style sheet, and a `title` naming the real destination on hover.
+ * the frame's style sheet, which shows a warning sign with alternative text, and a
+ * `title` naming the real destination on hover. Call it once the anchor's content is
+ * sanitized, so the text compared is the text the reader will see.
  */
 export function annotateLink(anchor: Element, href: string): LinkWarning | null {
-  const warning = checkLink(anchor.textContent ?? '', href);
+  const warning = checkLink(visibleText(anchor), href);
   if (!warning) return null;
   anchor.setAttribute('data-link-warning', warning.kind);
   anchor.setAttribute(

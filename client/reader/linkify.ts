@@ -2,6 +2,7 @@
 // e-mail addresses). It returns tokens, never markup: the caller renders them as
 // text nodes and anchors, so no input byte is ever read as HTML (SECURITY.md 51;
 // Roundcube CVE-2023-43770, CVE-2020-35730, CVE-2026-54433). Linear time.
+import { stripMailtoAttachments } from './url-policy.ts';
 
 /** A run of literal text or a link with the text it showed and its href. */
 export type TextToken =
@@ -81,7 +82,8 @@ function validate(text: string, start: number, end: number, prefix: string): Fou
     return null;
   }
   if (url.protocol === 'mailto:') {
-    return url.pathname.includes('@') ? { start, end, href: url.href } : null;
+    if (!url.pathname.includes('@')) return null;
+    return { start, end, href: stripMailtoAttachments(url.href) };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (!url.hostname.includes('.')) return null;

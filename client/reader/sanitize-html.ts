@@ -7,7 +7,12 @@ import type { CidResolver } from './cid-images.ts';
 import { filterInlineStyle } from './css-filter.ts';
 import { buildFrameDocument } from './frame-document.ts';
 import { annotateLink } from './link-warning.ts';
-import { classifyUrl, contentIdFromUrl, parseSrcset } from './url-policy.ts';
+import {
+  classifyUrl,
+  contentIdFromUrl,
+  parseSrcset,
+  stripMailtoAttachments,
+} from './url-policy.ts';
 
 /** Options of {@link sanitizeMessageHtml}. */
 export interface SanitizeOptions {
@@ -59,6 +64,10 @@ const CONFIG: Config & { RETURN_DOM: true } = {
   ALLOWED_URI_REGEXP,
   ALLOW_DATA_ATTR: false, // our own data-* markers must not be forgeable by the mail
   ALLOW_UNKNOWN_PROTOCOLS: false,
+  // Every id and name becomes `user-content-…` (payload class 21): no mail element can
+  // shadow a property of the frame's window or document, whatever the value. In-mail
+  // `#fragment` links cannot use them anyway: relative hrefs are removed.
+  SANITIZE_NAMED_PROPS: true,
   RETURN_DOM: true,
 };
 
@@ -82,6 +91,12 @@ export function sanitizeMessageHtml(dirty: string, options: SanitizeOptions): Sa
   run = { options, blocked: 0, remote: new Set() };
   try {
     const body = purify.sanitize(dirty, CONFIG);
+    // Links are compared with their text only now that the text is final: in the
+    // attribute hook an anchor's children are not sanitized yet (payload class 17).
+    const anchors = body instanceof Element ? body.querySelectorAll('a[href]') : [];
+    for (const anchor of anchors) {
+      annotateLink(anchor, anchor.getAttribute('href') ?? '');
+    }
     const html = buildFrameDocument(body, { allowRemote: options.allowRemote });
     return {
       html,
@@ -184,15 +199,17 @@ function rewriteSrcset(node: Element): void {
 
 /**
  * Every anchor opens in a new, unrelated tab (reverse tabnabbing); only http(s) and
- * mailto hrefs survive, cid: and relative ones go (SECURITY.md 50, payload class 14).
+ * mailto hrefs survive, cid: and relative ones go (SECURITY.md 50, payload classes 14
+ * and 17). Deceptive links are marked later, by annotateLink on the finished DOM.
  */
 function rewriteLink(node: Element): void {
   const value = node.getAttribute('href');
   if (value !== null) {
     const target = classifyUrl(value);
-    if (target.kind === 'remote' || target.kind === 'mailto') {
+    if (target.kind === 'remote') {
       node.setAttribute('href', target.url);
-      annotateLink(node, target.url);
+    } else if (target.kind === 'mailto') {
+      node.setAttribute('href', stripMailtoAttachments(target.url));
     } else {
       node.removeAttribute('href');
     }

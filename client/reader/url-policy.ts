@@ -109,3 +109,30 @@ export function contentIdFromUrl(url: string): string | null {
   if (id.startsWith('<') && id.endsWith('>')) id = id.slice(1, -1);
   return id === '' ? null : id;
 }
+
+// Header fields some desktop mail clients honour by attaching the named local file
+// (the 2020 "Mailto: Me Your Secrets" study; mutt, Evolution). RFC 6068 defines none.
+const MAILTO_ATTACHMENT_FIELDS = new Set(['attach', 'attachment']);
+
+/**
+ * `mailto:` URL without its attach/attachment fields (payload class 17); every other
+ * field is kept byte for byte (re-encoding would turn a literal `+` into a space).
+ */
+export function stripMailtoAttachments(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0 || !/^mailto:/i.test(url)) return url;
+  const kept = url
+    .slice(query + 1)
+    .split('&')
+    .filter((field) => {
+      const name = field.split('=', 1)[0] ?? '';
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // A stray `%` is not an encoding: compare the name as written.
+      }
+      return !MAILTO_ATTACHMENT_FIELDS.has(decoded.trim().toLowerCase());
+    });
+  return kept.length === 0 ? url.slice(0, query) : `${url.slice(0, query)}?${kept.join('&')}`;
+}

@@ -1,7 +1,12 @@
 // Link deception checks (SECURITY.md 50, payload class 17): text that shows one host
 // while the href goes to another, and punycode hosts.
 import { describe, expect, it } from 'vitest';
-import { annotateLink, checkLink, shownHost } from '../../../client/reader/link-warning.ts';
+import {
+  annotateLink,
+  checkLink,
+  shownHost,
+  visibleText,
+} from '../../../client/reader/link-warning.ts';
 
 describe('checkLink', () => {
   it.each([
@@ -82,5 +87,46 @@ describe('annotateLink', () => {
     anchor.textContent = 'our site';
     expect(annotateLink(anchor, 'https://example.com/')).toBeNull();
     expect(anchor.getAttributeNames()).toEqual([]);
+  });
+});
+
+describe('visibleText', () => {
+  const anchorOf = (html: string): Element => {
+    const holder = document.createElement('div');
+    holder.innerHTML = html;
+    return holder.firstElementChild as Element;
+  };
+
+  it('leaves out text hidden by inline style or the hidden attribute', () => {
+    const anchor = anchorOf(
+      '<a><span style="display:none">Click </span><b hidden>x</b>https://bank.example/' +
+        '<span style="visibility: hidden">y</span><i style="font-size:0px">z</i>' +
+        '<em style="opacity:0">w</em><u style="overflow:hidden;max-height:0">v</u></a>',
+    );
+    expect(visibleText(anchor)).toBe('https://bank.example/');
+  });
+
+  it('drops zero-width and other format characters', () => {
+    const anchor = anchorOf('<a>https://bank\u200B.exam\u00ADple/\u202E</a>');
+    expect(visibleText(anchor)).toBe('https://bank.example/');
+  });
+
+  it('keeps text whose style does not hide it', () => {
+    const anchor = anchorOf('<a><span style="color:red">bank</span>.example</a>');
+    expect(visibleText(anchor)).toBe('bank.example');
+  });
+
+  it('walks thousands of levels without recursion', () => {
+    const anchor = anchorOf(`<a>${'<span>'.repeat(5000)}bank.example${'</span>'.repeat(5000)}</a>`);
+    expect(visibleText(anchor)).toBe('bank.example');
+  });
+
+  it('makes annotateLink see through a hidden prefix', () => {
+    const anchor = anchorOf('<a><span style="display:none">Click </span>https://bank.example/</a>');
+    expect(annotateLink(anchor, 'https://evil.example/')).toEqual({
+      kind: 'mismatch',
+      shownHost: 'bank.example',
+      realHost: 'evil.example',
+    });
   });
 });

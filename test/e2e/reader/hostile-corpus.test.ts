@@ -37,13 +37,19 @@ afterAll(async () => {
 });
 
 describe('hostile corpus', () => {
-  it('has at least 25 fixtures, each with expectations, covering the required classes', () => {
-    expect(FILES.length).toBeGreaterThanOrEqual(25);
+  it('has at least 60 fixtures, each with expectations, and at least 3 for every class 1–22', () => {
+    expect(FILES.length).toBeGreaterThanOrEqual(60);
     expect(FILES.filter((file) => !EXPECTATIONS[file])).toEqual([]);
     expect(Object.keys(EXPECTATIONS).filter((file) => !FILES.includes(file))).toEqual([]);
-    const classes = new Set(Object.values(EXPECTATIONS).map((e) => e.cls));
-    for (const cls of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 18]) {
-      expect(classes.has(cls), `class ${cls}`).toBe(true);
+    const perClass = new Map<number, number>();
+    for (const file of FILES) {
+      const cls = EXPECTATIONS[file]?.cls ?? 0;
+      // The cNN prefix names the class; a mismatch means a mislabeled expectation.
+      expect(file.slice(0, 3), file).toBe(`c${String(cls).padStart(2, '0')}`);
+      perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
+    }
+    for (let cls = 1; cls <= 22; cls++) {
+      expect(perClass.get(cls) ?? 0, `fixtures of class ${cls}`).toBeGreaterThanOrEqual(3);
     }
   });
 
@@ -76,6 +82,9 @@ describe('hostile corpus', () => {
       expect(report.sandbox?.split(/\s+/).sort()).toEqual(SANDBOX_TOKENS);
       // Links (SECURITY.md 50): every anchor both rel tokens, only allowed schemes.
       expect(doc.anchors.map((a) => a.href)).toEqual(expected.anchors ?? []);
+      expect(doc.anchors.map((a) => a.warning)).toEqual(
+        expected.linkWarnings ?? doc.anchors.map(() => null),
+      );
       for (const anchor of doc.anchors) {
         expect(anchor.target).toBe('_blank');
         expect(anchor.rel).toBe('noopener noreferrer');
@@ -102,16 +111,46 @@ describe('hostile corpus', () => {
       if (!frame) throw new Error('message frame not found');
       const live = await frame.evaluate((selector) => {
         const all = Array.from(document.querySelectorAll('*'));
+        const warned = Array.from(document.querySelectorAll('a[data-link-warning]'));
         return {
           forbidden: document.body.querySelectorAll(selector).length,
           handlers: all.filter((el) => el.getAttributeNames().some((n) => n.startsWith('on')))
             .length,
           pwned: (window as { __pwned?: unknown }).__pwned,
           text: document.body.innerText,
+          // Payload class 21: no id or name of the mail can shadow a window or
+          // document property.
+          names: Array.from(document.body.querySelectorAll('*')).flatMap((el) =>
+            ['id', 'name'].flatMap((attr) => el.getAttribute(attr) ?? []),
+          ),
+          intact: [
+            typeof document.getElementById === 'function',
+            typeof document.getElementsByTagName === 'function',
+            document.defaultView === window,
+            document.body instanceof HTMLBodyElement,
+            document.forms instanceof HTMLCollection,
+            document.images instanceof HTMLCollection,
+            document.documentElement instanceof HTMLHtmlElement,
+            !((window.top as unknown) instanceof Element),
+          ],
+          // Payload class 17: the marker is drawn and has words for assistive tech.
+          markers: warned.map((a) => ({
+            content: getComputedStyle(a, '::after').content,
+            display: getComputedStyle(a, '::after').display,
+            title: a.getAttribute('title') ?? '',
+          })),
         };
       }, FORBIDDEN_IN_FRAME);
       expect(live).toMatchObject({ forbidden: 0, handlers: 0, pwned: undefined });
       expect(live.text).toContain('LEGIBLE');
+      expect(live.names.filter((name) => !name.startsWith('user-content-'))).toEqual([]);
+      expect(live.intact.every(Boolean)).toBe(true);
+      expect(live.markers).toHaveLength(doc.anchors.filter((a) => a.warning).length);
+      for (const marker of live.markers) {
+        expect(marker.content).toContain('Warning: deceptive link');
+        expect(marker.display).toBe('inline');
+        expect(marker.title).toMatch(/^Warning: /);
+      }
       await session.page.screenshot({ path: join(SCREENSHOTS, `${file}.png`) });
     } else {
       // Plain text (SECURITY.md 51): the literal text, and only the intended anchors.
@@ -139,6 +178,16 @@ describe('hostile corpus', () => {
     }
     const blobs = await session.page.evaluate(() => window.harness.blobs());
     expect(blobs.filter((b) => b.type !== 'application/octet-stream')).toEqual([]);
+
+    // The app page's own globals survive (payload class 21).
+    expect(
+      await session.page.evaluate(
+        () =>
+          typeof window.harness.render === 'function' &&
+          typeof document.getElementById === 'function' &&
+          document.getElementById('app') instanceof HTMLElement,
+      ),
+    ).toBe(true);
 
     // Nothing ran and nothing was fetched before opt-in (SECURITY.md 42, 46).
     expect(await session.markers()).toEqual({ top: undefined, frame: undefined });
@@ -170,5 +219,32 @@ describe('hostile corpus', () => {
     } else {
       expect(report.remoteBar).toBeNull();
     }
+  });
+});
+
+describe('winmail.dat (payload class 22)', () => {
+  // TNEF starts with 0x223E9F78, little-endian (MS-OXTNEF 2.1.3.1).
+  const TNEF_SIGNATURE = Buffer.from([0x78, 0x9f, 0x3e, 0x22]);
+  const TNEF_FILES = FILES.filter((file) => EXPECTATIONS[file]?.cls === 22);
+
+  it.each(TNEF_FILES)('%s: TNEF is a download of the exact bytes, never decoded', async (file) => {
+    session.resetObservations();
+    const report = await session.render(session.fixture(`hostile/${file}`));
+    const tnef = report.attachments.filter((a) => /\.dat$/i.test(a.download));
+    expect(tnef.length).toBeGreaterThan(0);
+    const pages = session.page.context().pages().length;
+    for (const attachment of tnef) {
+      const saved = await session.download(attachment.name ?? '');
+      expect(saved.name).toBe(attachment.download);
+      expect(saved.bytes.subarray(0, 4).equals(TNEF_SIGNATURE)).toBe(true);
+    }
+    // Names of the files packed inside the TNEF never reach the page.
+    const text = await session.page.evaluate(() => document.body.innerText);
+    expect(text).not.toMatch(/evil\.html|invoice\.exe/);
+    await session.settle();
+    expect(session.page.context().pages()).toHaveLength(pages);
+    expect(session.page.url()).toBe(session.harness.url);
+    expect(await session.markers()).toEqual({ top: undefined, frame: undefined });
+    expect(session.remote.requests).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // the built harness, a request recorder standing for the internet, and observers
 // for everything that would betray a script running (console, dialogs, markers).
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,15 @@ export class ReaderSession {
   /** The message frame (the srcdoc child), when one is on screen. */
   messageFrame(): Frame | undefined {
     return this.page.frames().find((frame) => frame.parentFrame() === this.page.mainFrame());
+  }
+
+  /** Clicks the link with this accessible name and returns the file the browser saved. */
+  async download(name: string): Promise<{ name: string; bytes: Buffer }> {
+    const [event] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByRole('link', { name, exact: true }).click(),
+    ]);
+    return { name: event.suggestedFilename(), bytes: await readFile(await event.path()) };
   }
 
   /** Lets late subresource requests and console messages arrive. */

@@ -76,6 +76,12 @@ export interface HarnessApi {
   renderUnsanitized(rawBase64: string): Promise<void>;
   /** Mounts a bare iframe with the given srcdoc and sandbox (control experiments). */
   renderRawFrame(srcdoc: string, sandbox: string | null): Promise<void>;
+  /**
+   * Where the current `render` is: `parsing` while the worker holds the message,
+   * `rendering` while the page sanitizes and mounts it. Lets a test prove the page
+   * answers while the worker parses.
+   */
+  phase(): 'idle' | 'parsing' | 'rendering';
   /** Number of message-frame load events so far. */
   frameLoads(): number;
   /** Blob URLs created by the page so far, with their types. */

@@ -89,10 +89,15 @@ let loads = 0;
 let onLoad: (() => void) | null = null;
 let parser: ReaderModule.MessageParser | null = null;
 let seq = 0;
+let phase: ReturnType<HarnessApi['phase']> = 'idle';
 const app = (): HTMLElement => document.getElementById('app') as HTMLElement;
 
 function fromBase64(value: string): Uint8Array {
-  return Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
+  // A plain loop: Uint8Array.from with a mapping function takes seconds on 10 MiB.
+  const binary = atob(value);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 function report(root: HTMLElement, error: RenderReport['error']): RenderReport {
@@ -142,30 +147,21 @@ const api: HarnessApi = {
     parser ??= mod.createMessageParser();
     api.clear();
     let result: ReaderModule.ParseResult;
+    const raw = fromBase64(rawBase64);
+    phase = 'parsing';
     try {
-      result = await parser.parse(fromBase64(rawBase64), limits);
+      result = await parser.parse(raw, limits);
     } catch (error) {
+      phase = 'idle';
       const e = error as { code?: string; message?: string };
       return report(app(), { code: e.code ?? 'UNKNOWN', message: e.message ?? '' });
     }
-    const loaded = new Promise<void>((resolve) => (onLoad = resolve));
-    render(
-      <mod.MessageContent key={++seq} result={result} onFrameLoad={() => frameLoaded()} />,
-      app(),
-    );
-    if (result.message.html !== null) {
-      await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    phase = 'rendering';
+    try {
+      return await show(mod, result);
+    } finally {
+      phase = 'idle';
     }
-    const out = report(app(), null);
-    if (result.message.html !== null) {
-      // The same call MessageContent made, for the URL list the bar does not show.
-      const check = mod.sanitizeMessageHtml(result.message.html, {
-        allowRemote: false,
-        cidImages: mod.createCidResolver(result.message.attachments),
-      });
-      out.remoteUrls = check.remoteUrls;
-    }
-    return out;
   },
   async renderUnsanitized(rawBase64) {
     const mod = await loadReader();
@@ -189,6 +185,7 @@ const api: HarnessApi = {
     app().append(frame);
     await loaded;
   },
+  phase: () => phase,
   frameLoads: () => loads,
   blobs: () => blobs.slice(),
   loaded: () => ({ reader: reader !== null }),
@@ -197,6 +194,31 @@ const api: HarnessApi = {
     app().replaceChildren();
   },
 };
+
+/** Mounts a parsed message like the app and reports what is on screen. */
+async function show(
+  mod: typeof ReaderModule,
+  result: ReaderModule.ParseResult,
+): Promise<RenderReport> {
+  const loaded = new Promise<void>((resolve) => (onLoad = resolve));
+  render(
+    <mod.MessageContent key={++seq} result={result} onFrameLoad={() => frameLoaded()} />,
+    app(),
+  );
+  if (result.message.html !== null) {
+    await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  }
+  const out = report(app(), null);
+  if (result.message.html !== null) {
+    // The same call MessageContent made, for the URL list the bar does not show.
+    const check = mod.sanitizeMessageHtml(result.message.html, {
+      allowRemote: false,
+      cidImages: mod.createCidResolver(result.message.attachments),
+    });
+    out.remoteUrls = check.remoteUrls;
+  }
+  return out;
+}
 
 function frameLoaded(): void {
   loads++;

@@ -1,6 +1,8 @@
 // Parsers for the content of POP3 replies: greeting, CAPA, STAT, LIST, UIDL.
 // Every listing is checked; one that breaks the rules is an error, not data.
 
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { protocolError, type Pop3ProtocolError } from './errors.ts';
 import { isValidApopTimestamp } from './sasl/index.ts';
 
@@ -49,21 +51,38 @@ export interface UidlEntry {
 
 /** RFC 1939 §7: a unique-id is 1 to 70 characters in the range 0x21 to 0x7E. */
 const UIDL = /^[!-~]{1,70}$/;
+/** Longer or non-ASCII ids exist in the wild; controls (NUL included) and spaces never belong in one. */
+function isPrintable(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f) return false;
+  }
+  return true;
+}
 
 function bad(message: string): Pop3ProtocolError {
   return protocolError('POP3_BAD_LISTING', message);
 }
 
-/** A decimal of 1 to 15 digits, or undefined. A loop, not a regex: listings call this 20,000 times. */
-function toNumber(text: string | undefined): number | undefined {
-  if (text === undefined || text.length === 0 || text.length > 15) return undefined;
+/** SECURITY.md 35: message numbers, counts and message sizes stay at or below 2^31-1. */
+const MAX_NUMBER = 2 ** 31 - 1;
+/** STAT's mailbox total is the one figure a real mailbox may push past 2 GiB. */
+const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A plain decimal (no sign, no point) up to `max`, or undefined. A loop, not
+ * a regex: listings call this 20,000 times.
+ */
+function toNumber(text: string | undefined, max = MAX_NUMBER): number | undefined {
+  if (text === undefined || text.length === 0 || text.length > 16) return undefined;
   let value = 0;
   for (let i = 0; i < text.length; i++) {
     const digit = text.charCodeAt(i) - 48;
     if (digit < 0 || digit > 9) return undefined;
     value = value * 10 + digit;
   }
-  return value;
+  return value <= max ? value : undefined;
 }
 
 /** The greeting text (after `+OK`), with its APOP timestamp if valid. */
@@ -125,7 +144,9 @@ export function parseCapa(lines: readonly string[]): Capabilities {
 
 /** `+OK count size` (RFC 1939 §5). */
 export function parseStat(text: string): Stat {
-  const [count, size] = text.split(' ').map(toNumber);
+  const [countText, sizeText] = text.split(' ');
+  const count = toNumber(countText);
+  const size = toNumber(sizeText, MAX_TOTAL);
   if (count === undefined || size === undefined) throw bad(`bad STAT reply: ${text.slice(0, 40)}`);
   return { count, size };
 }
@@ -156,11 +177,18 @@ export function parseListLine(line: string): ListEntry {
   return { msg, size };
 }
 
-/** One `msg uidl` line: a multi-line UIDL entry or the text of `UIDL n`'s +OK. */
+/**
+ * One `msg uidl` line: a multi-line UIDL entry or the text of `UIDL n`'s +OK.
+ * A unique-id outside RFC 1939's shape but free of controls (too long,
+ * non-ASCII) comes back as `sha256:<hex>` of its text (SECURITY.md 36): the
+ * same server id always gives the same key, and no raw server text ever
+ * becomes a storage key. An empty id or one with controls is refused.
+ */
 export function parseUidlLine(line: string): UidlEntry {
   const [msg, uidl] = splitPair(line, 'UIDL');
-  if (!UIDL.test(uidl)) throw bad(`bad unique-id for message ${msg}`);
-  return { msg, uidl };
+  if (UIDL.test(uidl)) return { msg, uidl };
+  if (!isPrintable(uidl)) throw bad(`bad unique-id for message ${msg}`);
+  return { msg, uidl: `sha256:${bytesToHex(sha256(utf8ToBytes(uidl)))}` };
 }
 
 /** A multi-line LIST; with `count` (from STAT) numbers must be within 1..count. */

@@ -5,6 +5,7 @@ import {
   parseList,
   parseStat,
   parseUidl,
+  parseUidlLine,
 } from '../../../shared/pop3/replies.ts';
 import { Pop3ProtocolError } from '../../../shared/pop3/errors.ts';
 import { parseStatusLine } from '../../../shared/pop3/status.ts';
@@ -125,15 +126,35 @@ describe('listings', () => {
     ]);
   });
 
+  it('takes STAT totals past 2 GiB, but not counts or message sizes', () => {
+    expect(parseStat('3 5000000000')).toEqual({ count: 3, size: 5_000_000_000 });
+    expect(parseList(['1 2147483647'])).toEqual([{ msg: 1, size: 2 ** 31 - 1 }]);
+  });
+
+  it('keys long and non-ASCII unique-ids by their SHA-256, never by the raw text', () => {
+    const long = 'u'.repeat(5000);
+    const [first, second] = parseUidl([`1 ${long}`, '2 ünique']);
+    for (const entry of [first, second]) expect(entry?.uidl).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The same server id always maps to the same key, so a pending delete still finds it.
+    expect(parseUidlLine(`7 ${long}`).uidl).toBe(first?.uidl);
+    expect(second?.uidl).not.toBe(first?.uidl);
+    expect(codeOf(() => parseUidl([`1 ${long}`, `2 ${long}`]))).toBe('POP3_BAD_LISTING');
+  });
+
   const broken: Array<[string, () => unknown]> = [
     ['a message number past STAT', () => parseList(['1 10', '3 10'], 2)],
     ['message number 0', () => parseList(['0 10'])],
     ['a negative size', () => parseList(['1 -5'])],
     ['a huge size', () => parseList(['1 99999999999999999999'])],
+    ['a size past 2^31-1', () => parseList(['1 2147483648'])],
+    ['a message number past 2^31-1', () => parseList(['2147483648 10'])],
+    ['a size with a sign', () => parseList(['1 +10'])],
+    ['an exponent', () => parseStat('1e9 0')],
+    ['a hex-looking count', () => parseStat('00x1 0')],
+    ['a negative count', () => parseStat('-5 100')],
     ['a repeated number', () => parseList(['1 10', '1 10'])],
     ['an empty unique-id', () => parseUidl(['1 '])],
-    ['a 5,000-character unique-id', () => parseUidl([`1 ${'u'.repeat(5000)}`])],
-    ['a non-ASCII unique-id', () => parseUidl(['1 ünique'])],
+    ['a unique-id with a control character', () => parseUidl(['1 a\tb'])],
     ['a duplicate unique-id', () => parseUidl(['1 abc', '2 abc'])],
     ['a unique-id with NUL', () => parseUidl(['1 a\0b'])],
   ];

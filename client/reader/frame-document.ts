@@ -5,11 +5,13 @@
 /**
  * The frame's own policy. It is the backstop if the sanitizer ever misses something:
  * nothing loads but inline images (data:) and inline styles. On opt-in only
- * `img-src` widens, to http(s) images. A srcdoc frame also inherits the app's CSP,
- * so the app's `img-src` must allow https: (and http:) for opt-in to work.
+ * `img-src` widens, to https images (SECURITY.md 45): a plain-http image would
+ * be mixed content on a TLS deployment, and tells any on-path observer what is
+ * being read. A srcdoc frame also inherits the app's CSP, whose `img-src`
+ * therefore allows https:.
  */
 export function frameCsp(allowRemote: boolean): string {
-  const img = allowRemote ? 'img-src data: blob: https: http:' : 'img-src data: blob:';
+  const img = allowRemote ? 'img-src data: blob: https:' : 'img-src data: blob:';
   return `default-src 'none'; ${img}; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'`;
 }
 

@@ -3,8 +3,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import { chromium, type Browser } from 'playwright-core';
+import { createServerCert } from '../../server/tls/certificates.ts';
 
 /** Chromium as CI installs it (scripts/test-deps.sh); overridable for local runs. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -115,14 +117,58 @@ const PIXEL = Buffer.from(
   'base64',
 );
 
-/** Starts the recorder; every path answers with a PNG, never cached. */
+/**
+ * Starts the recorder; every path answers with a PNG, never cached. One port
+ * speaks both http and https (self-signed: give the browser context
+ * `ignoreHTTPSErrors`), since opted-in remote images load over https only.
+ */
 export async function startRequestRecorder(): Promise<RequestRecorder> {
   const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
+  const http = createServer((req, res) => {
     requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers });
     res.writeHead(200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
     res.end(PIXEL);
   });
-  const base = await listen(server);
-  return { ...base, requests, clear: () => void requests.splice(0) };
+  const cert = await createServerCert({ names: ['127.0.0.1'] });
+  const secure = new TlsServer({ key: cert.key, cert: cert.cert }, (socket) =>
+    http.emit('connection', socket),
+  );
+  secure.on('tlsClientError', () => undefined);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      // A TLS ClientHello starts with the handshake record type.
+      if (first[0] === 0x16) secure.emit('connection', socket);
+      else http.emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    clear: () => void requests.splice(0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Remote URLs of a fixture (`http://127.0.0.1:REMOTE_PORT/…`) sent to the recorder over https. */
+export function pointAtRecorder(source: string, port: number): string {
+  return source
+    .replaceAll('http://127.0.0.1:REMOTE_PORT', `https://127.0.0.1:${port}`)
+    .replaceAll('REMOTE_PORT', String(port));
 }

@@ -45,12 +45,12 @@ describe('MessageFrame', () => {
 });
 
 describe('frameCsp', () => {
-  it('loads nothing remote until opt-in, then only images', () => {
+  it('loads nothing remote until opt-in, then only https images', () => {
     expect(frameCsp(false)).toBe(
       "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'",
     );
     expect(frameCsp(true)).toBe(
-      "default-src 'none'; img-src data: blob: https: http:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'",
+      "default-src 'none'; img-src data: blob: https:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'",
     );
   });
 });

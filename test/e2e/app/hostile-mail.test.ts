@@ -2,15 +2,15 @@
 // opened row by row through the real app in headless Chromium: nothing runs, nothing
 // is fetched before opt-in, nothing escapes the frame, and the app keeps answering.
 import { readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
-import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { Frame, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerCert } from '../../../server/tls/certificates.ts';
-import { startRequestRecorder, type RequestRecorder } from '../../support/browser.ts';
+import {
+  pointAtRecorder,
+  startRequestRecorder,
+  type RequestRecorder,
+} from '../../support/browser.ts';
 import { EXPECTATIONS } from '../reader/expectations.ts';
 import {
   eventually,
@@ -59,52 +59,6 @@ interface Seen {
   fromFrame: boolean;
 }
 
-/**
- * One loopback port standing for the internet over both schemes: TLS is terminated
- * here (self-signed), plain HTTP passes as is, and both reach the request recorder.
- * https matters: the app's CSP lets opted-in https images through, never http ones.
- */
-async function startInternet(
-  recorder: RequestRecorder,
-): Promise<{ port: number; close(): Promise<void> }> {
-  const cert = await createServerCert({ names: ['127.0.0.1'] });
-  const open = new Set<net.Socket>();
-  const relay = (client: Duplex): void => {
-    const upstream = net.connect(recorder.port, '127.0.0.1');
-    const end = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.pipe(upstream).pipe(client);
-  };
-  const secure = new tls.Server({ key: cert.key, cert: cert.cert }, relay);
-  secure.on('tlsClientError', () => undefined);
-  const server = net.createServer((socket) => {
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
-    socket.on('error', () => socket.destroy());
-    socket.once('data', (first: Buffer) => {
-      socket.pause();
-      socket.unshift(first);
-      // A TLS ClientHello starts with the handshake record type.
-      if (first[0] === 0x16) secure.emit('connection', socket);
-      else relay(socket);
-      process.nextTick(() => socket.resume());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 function loadFixture(file: string, index: number, port: number): Fixture {
   const source = readFileSync(join(HOSTILE, file)).toString('latin1');
   const header = source.split(/\r?\n\r?\n/, 1)[0] ?? '';
@@ -112,14 +66,8 @@ function loadFixture(file: string, index: number, port: number): Fixture {
   return {
     file,
     rowIndex: FILES.length - index,
-    // Remote URLs go to our stand-in internet, over https so that an opt-in
-    // really loads them past the app's CSP (img-src https:).
-    bytes: Buffer.from(
-      source
-        .replaceAll('http://127.0.0.1:REMOTE_PORT', `https://127.0.0.1:${port}`)
-        .replaceAll('REMOTE_PORT', String(port)),
-      'latin1',
-    ),
+    // Remote content loads over https only (the frame's CSP after opt-in).
+    bytes: Buffer.from(pointAtRecorder(source, port), 'latin1'),
     plainSubject:
       subject !== undefined && !subject.includes('=?') && /^[\x20-\x7e]*$/.test(subject)
         ? subject.trim()
@@ -130,7 +78,6 @@ function loadFixture(file: string, index: number, port: number): Fixture {
 
 let world: AppWorld;
 let recorder: RequestRecorder;
-let internet: Awaited<ReturnType<typeof startInternet>>;
 let fixtures: Fixture[];
 let app: AppPage;
 let appOrigin: string;
@@ -250,8 +197,7 @@ async function frameOutsidePane(): Promise<string | null> {
 
 beforeAll(async () => {
   recorder = await startRequestRecorder();
-  internet = await startInternet(recorder);
-  fixtures = FILES.map((file, i) => loadFixture(file, i, internet.port));
+  fixtures = FILES.map((file, i) => loadFixture(file, i, recorder.port));
   world = await startWorld(fixtures.map((fixture) => fixture.bytes));
   appOrigin = new URL(world.gateway.url).origin;
   // Self-signed stand-in internet: without this an opted-in https image would fail
@@ -275,7 +221,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await world?.dispose();
-  await internet?.close();
   await recorder?.close();
   console.log(`hostile mail screenshots: ${SCREENSHOTS}`);
 });
@@ -370,7 +315,7 @@ describe('hostile mail through the real app', () => {
         expect(request.headers['sec-fetch-dest']).toBe('image');
       }
       // The watcher saw the frame's image requests too, so its silence before meant something.
-      const internetOrigin = `https://127.0.0.1:${internet.port}`;
+      const internetOrigin = `https://127.0.0.1:${recorder.port}`;
       const fetched = requests.filter((seen) => seen.url.startsWith(`${internetOrigin}/`));
       expect(fetched.length).toBeGreaterThan(0);
       expect(fetched.filter((seen) => !seen.fromFrame)).toEqual([]);

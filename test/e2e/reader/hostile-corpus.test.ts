@@ -198,7 +198,7 @@ describe('hostile corpus', () => {
     expect(session.page.url()).toBe(session.harness.url);
 
     // Remote content: exactly the expected images are offered (SECURITY.md 46).
-    const port = `http://127.0.0.1:${session.remote.port}`;
+    const port = `https://127.0.0.1:${session.remote.port}`;
     expect(report.remoteUrls.map((u) => u.replace(port, '')).sort()).toEqual(
       [...(expected.remote ?? [])].sort(),
     );

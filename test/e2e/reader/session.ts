@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Frame, Page } from 'playwright-core';
 import {
   launchChromium,
+  pointAtRecorder,
   startRequestRecorder,
   type RequestRecorder,
 } from '../../support/browser.ts';
@@ -65,6 +66,8 @@ export class ReaderSession {
     ]);
     const context = await browser.newContext({
       acceptDownloads: true,
+      // The recorder's https side is self-signed.
+      ignoreHTTPSErrors: true,
       viewport: { width: 1100, height: 800 },
     });
     const page = await context.newPage();
@@ -77,10 +80,10 @@ export class ReaderSession {
     await Promise.all([this.remote.close(), this.harness.dispose()]);
   }
 
-  /** A fixture's bytes with `REMOTE_PORT` pointed at our recorder. */
+  /** A fixture's bytes with its remote URLs pointed at our recorder (over https). */
   fixture(path: string): Buffer {
     const raw = readFileSync(join(FIXTURES, path)).toString('latin1');
-    return Buffer.from(raw.replaceAll('REMOTE_PORT', String(this.remote.port)), 'latin1');
+    return Buffer.from(pointAtRecorder(raw, this.remote.port), 'latin1');
   }
 
   resetObservations(): void {

@@ -11,19 +11,8 @@ import { serveDirectory, type LoopbackServer } from '../browser.ts';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 
-const APP_CSP = contentSecurityPolicy({ allowedOrigins: [] });
-const APP_IMAGES = "img-src 'self' data: blob: https:";
-
-/**
- * The gateway's own app CSP (SECURITY.md 45), with one change: the stand-in
- * "remote" servers of these tests speak plain http on loopback, so opted-in
- * images need http: as well.
- */
-export const HARNESS_CSP = APP_CSP.includes(APP_IMAGES)
-  ? APP_CSP.replace(APP_IMAGES, `${APP_IMAGES} http:`)
-  : (() => {
-      throw new Error(`the app CSP changed its img-src; update the harness: ${APP_CSP}`);
-    })();
+/** The gateway's own app CSP (SECURITY.md 45), unchanged. */
+export const HARNESS_CSP = contentSecurityPolicy({ allowedOrigins: [] });
 
 /** A built and served harness. */
 export interface Harness extends LoopbackServer {

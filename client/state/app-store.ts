@@ -3,7 +3,7 @@
 // reconnect); sign-in, sign-out, refresh. The one place that knows them all.
 
 import { signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { Pop3SessionOptions } from '../../shared/pop3/index.ts';
+import type { LoginOptions, Pop3SessionOptions } from '../../shared/pop3/index.ts';
 import { accountKey, type Database } from '../cache/database.ts';
 import { createHeaderCache } from '../cache/header-cache.ts';
 import { createPendingStorage } from '../cache/pending-storage.ts';
@@ -40,7 +40,12 @@ export interface AppStore {
   forgetOnSignOut: Signal<boolean>;
   /** Sign-out is waiting for an Undo window or a commit to finish. */
   isSigningOut: ReadonlySignal<boolean>;
-  signIn: (server: string, username: string, password: string) => Promise<void>;
+  signIn: (
+    server: string,
+    username: string,
+    password: string,
+    options?: LoginOptions,
+  ) => Promise<void>;
   signOut: () => Promise<void>;
   /** A new session, to see new mail (POP3 lists a snapshot taken at login). */
   refresh: () => Promise<void>;
@@ -168,14 +173,14 @@ export function createAppStore(deps: AppDeps): AppStore {
     selection,
     forgetOnSignOut,
     isSigningOut,
-    async signIn(server, username, password) {
+    async signIn(server, username, password, options) {
       account = accountKey({ server, username });
       mailbox.prepare(account);
       // Read pending deletions while the connection opens (onReady awaits the
       // restore too, before anything is deleted).
       const restoring = pending.restore(account).catch(() => undefined);
       try {
-        await sessions.signIn({ server, username }, password);
+        await sessions.signIn({ server, username }, password, options);
       } catch (error) {
         account = undefined;
         pending.reset();

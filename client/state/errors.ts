@@ -19,7 +19,8 @@ const CLOSE_MESSAGES: Record<CloseCodeName, MessageKey> = {
   UPSTREAM_CONNECT_FAILED: 'error.serverUnreachable',
   UPSTREAM_TIMEOUT: 'error.serverTimeout',
   UPSTREAM_BAD_GREETING: 'error.serverRefused',
-  UPSTREAM_CLOSED: 'error.connectionLost',
+  // The mail server hung up (mid-reply, say): not the user's network.
+  UPSTREAM_CLOSED: 'error.serverClosed',
   UPSTREAM_PROTOCOL: 'error.protocol',
   LINE_REJECTED: 'error.gateway',
   IDLE: 'error.idle',

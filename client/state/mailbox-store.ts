@@ -3,7 +3,12 @@
 // progress. Headers come from the cache when it has them.
 
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import { Pop3ReplyError, type Pop3Session, type UidlEntry } from '../../shared/pop3/index.ts';
+import {
+  Pop3Error,
+  Pop3ReplyError,
+  type Pop3Session,
+  type UidlEntry,
+} from '../../shared/pop3/index.ts';
 import type { HeaderCache } from '../cache/header-cache.ts';
 import { summarizeHeaders, type HeaderSummary } from '../mail/header-summary.ts';
 import { visibleRows, type MessageRow, type SortKey } from './mailbox-view.ts';
@@ -187,6 +192,9 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
         const reply = canUidl
           ? session.uidl().catch((error: unknown) => {
               if (error instanceof Pop3ReplyError) return undefined; // RFC 1939: UIDL is optional
+              // SECURITY.md 36: empty, duplicate or malformed unique-ids make
+              // the mailbox UID-unreliable: rows by number, no cache, no delete.
+              if (error instanceof Pop3Error && error.code === 'POP3_BAD_LISTING') return undefined;
               throw error;
             })
           : Promise.resolve(undefined);

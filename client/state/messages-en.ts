@@ -13,6 +13,8 @@ export const EN = {
   'signIn.configFailed': 'Cannot load the list of mail servers. Reload the page to try again.',
   'signIn.noServers': 'No mail server is configured on this gateway.',
   'signIn.passwordNote': 'Your password stays in this tab’s memory only.',
+  'signIn.advanced': 'Advanced',
+  'signIn.preferApop': 'Sign in with APOP (only if your mail provider asks for it)',
   'lock.elsewhere': 'This mailbox is open in another tab or window.',
   'lock.useHere': 'Use it here',
   'toolbar.label': 'Mailbox actions',
@@ -56,6 +58,8 @@ export const EN = {
   'status.reconnectingNow': 'Reconnecting…',
   'status.offline': 'Offline',
   'status.retry': 'Try again',
+  'status.apopIgnored':
+    'APOP was not used: the mail server’s APOP challenge is malformed. You signed in over the encrypted connection instead.',
   'status.headers': 'Loading headers: {loaded} of {total}',
   'status.messages.one': '1 message',
   'status.messages.other': '{count} messages',
@@ -71,8 +75,7 @@ export const EN = {
   'settings.forget': 'Forget this device when I sign out',
   'settings.forgetNote': 'Removes the cached message list and pending deletions from this browser.',
   'settings.close': 'Close',
-  'mailbox.readOnly':
-    'This server cannot confirm message identities (no UIDL), so deleting is off.',
+  'mailbox.readOnly': 'This server cannot confirm message identities, so deleting is off.',
   'error.wrongPassword': 'Wrong username or password.',
   'error.inUse':
     'The mailbox is in use elsewhere (another mail program or device). Close it there or wait a minute, then try again.',
@@ -80,7 +83,9 @@ export const EN = {
   'error.tempFailure': 'The mail server has a temporary problem. Try again in a few minutes.',
   'error.serverUnreachable': 'The mail server cannot be reached.',
   'error.serverTimeout': 'The mail server did not answer in time.',
-  'error.serverRefused': 'The mail server refused the connection.',
+  'error.serverRefused':
+    'The mail server refused the connection or greeted this app with something it cannot understand.',
+  'error.serverClosed': 'The mail server closed the connection unexpectedly.',
   'error.gatewayUnreachable': 'Cannot reach the webmail service. Check your network connection.',
   'error.gatewayRestarting': 'The webmail service is restarting.',
   'error.gateway': 'The webmail service had a problem.',

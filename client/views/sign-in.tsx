@@ -22,6 +22,7 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [isBusy, setBusy] = useState(false);
+  const [isApopPreferred, setApopPreferred] = useState(false);
   const servers = config?.servers ?? [];
   const chosen = servers.some((entry) => entry.id === server) ? server : servers[0]?.id;
   const error = sessions.error.value;
@@ -31,7 +32,7 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
     if (!chosen || isBusy) return;
     setBusy(true);
     try {
-      await store.signIn(chosen, username.trim(), password);
+      await store.signIn(chosen, username.trim(), password, { preferApop: isApopPreferred });
       setPassword('');
     } catch {
       // Shown from sessions.error below.
@@ -81,6 +82,18 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
               onInput={(e) => setPassword(e.currentTarget.value)}
             />
           </label>
+          {/* SECURITY.md 32: APOP (MD5) only when the user asks for it. */}
+          <details class="advanced">
+            <summary>{t('signIn.advanced')}</summary>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={isApopPreferred}
+                onChange={(e) => setApopPreferred(e.currentTarget.checked)}
+              />
+              <span>{t('signIn.preferApop')}</span>
+            </label>
+          </details>
           {error !== undefined && (
             <p class="error" role="alert">
               {t(errorMessageKey(error))}

@@ -1,5 +1,6 @@
 // The status bar: connection state (connected, reconnecting with a countdown,
-// offline with the reason), header loading progress, and pending deletions.
+// offline with the reason), header loading progress, pending deletions, and
+// warnings about the mailbox (read-only, APOP asked for but not used).
 
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -62,6 +63,7 @@ export function StatusBar(): JSX.Element {
         <span class="count">{i18n.plural('status.messages', mailbox.rows.value.length)}</span>
       )}
       {mailbox.isReadOnly.value && <span class="error">{t('mailbox.readOnly')}</span>}
+      {sessions.isApopIgnored.value && <span class="error">{t('status.apopIgnored')}</span>}
       <PendingSummary />
     </footer>
   );

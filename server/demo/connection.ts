@@ -12,7 +12,7 @@ import {
   type Pop3Command,
 } from '../../shared/pop3/command.ts';
 import { Pop3Error } from '../../shared/pop3/errors.ts';
-import { SendBudget, type DemoFaults } from './faults.ts';
+import { SendBudget, type DemoFaults, type DemoScriptedReply } from './faults.ts';
 import { LineBuffer } from './line-buffer.ts';
 import type { DemoSession, Reply } from './session.ts';
 
@@ -113,14 +113,9 @@ export class DemoConnection {
       this.#socket.destroy();
       return false;
     }
-    if (action === 'stall') {
-      // Stalled, yet a real server still notices the client leaving: the
-      // session ends (and frees the maildrop lock) when its input ends.
-      while (!this.#isInputEnded && !this.#isClosed) {
-        await new Promise<void>((resolve) => (this.#wake = resolve));
-      }
-      this.#socket.destroy();
-      return false;
+    if (action === 'stall') return this.#stall();
+    if (typeof action === 'object' && !(action instanceof Uint8Array)) {
+      return this.#script(action);
     }
     if (action !== undefined) {
       await this.#pause(faults.replyDelayMs);
@@ -132,6 +127,32 @@ export class DemoConnection {
     if (reply.then === 'starttls') this.#detachPlain();
     if (!(await this.#send(reply))) return false;
     if (reply.then === 'starttls') this.#startTls();
+    return reply.then !== 'close';
+  }
+
+  /** Answer nothing more; false once the client is gone. */
+  async #stall(): Promise<boolean> {
+    // Stalled, yet a real server still notices the client leaving: the
+    // session ends (and frees the maildrop lock) when its input ends.
+    while (!this.#isInputEnded && !this.#isClosed) {
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+    this.#socket.destroy();
+    return false;
+  }
+
+  async #script(reply: DemoScriptedReply): Promise<boolean> {
+    await this.#pause(this.#config.faults.replyDelayMs);
+    for (const [index, chunk] of reply.chunks.entries()) {
+      if (index > 0) {
+        // Each chunk in its own TLS record: wait until the last one left.
+        await Promise.race([this.#flushed, this.#closed]);
+        await this.#pause(reply.gapMs);
+      }
+      if (!(await this.#write(chunk))) return false;
+    }
+    if (reply.then === 'stall') return this.#stall();
+    // 'close': run() ends the session and #finish() sends the FIN after the bytes.
     return reply.then !== 'close';
   }
 

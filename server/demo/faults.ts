@@ -4,10 +4,28 @@
 import type { Pop3Command } from '../../shared/pop3/command.ts';
 
 /**
- * What a fault hook may do with one command: 'drop', 'stall', raw bytes or
- * text to send, or undefined. (`string & {}` keeps the two names visible.)
+ * Raw bytes sent as several writes, then what the server does next. For what
+ * one write cannot show: a terminator split across TLS records, a reply cut
+ * short by a close, or a reply that stops halfway and hangs.
  */
-export type DemoFaultAction = 'drop' | 'stall' | (string & {}) | Uint8Array | undefined;
+export interface DemoScriptedReply {
+  chunks: readonly (Uint8Array | string)[];
+  /** Pause between chunks so that each leaves in its own TLS record. Default 0. */
+  gapMs?: number;
+  /**
+   * After the last chunk: serve on ('continue', the default), end the session
+   * with a FIN ('close'), or answer nothing more ('stall', as the action).
+   */
+  then?: 'continue' | 'close' | 'stall';
+}
+
+/**
+ * What a fault hook may do with one command: 'drop', 'stall', raw bytes or
+ * text to send, a DemoScriptedReply, or undefined. (`string & {}` keeps the
+ * two names visible.)
+ */
+export type DemoFaultAction =
+  'drop' | 'stall' | (string & {}) | Uint8Array | DemoScriptedReply | undefined;
 
 /** Where a command arrived, for DemoFaults.onCommand. */
 export interface DemoCommandContext {
@@ -30,8 +48,9 @@ export interface DemoFaults {
    */
   dropAfterBytes?: number;
   /**
-   * Replace the reply to a command: return bytes/string to send raw instead
-   * of the normal reply (the command is then not carried out), 'drop' to
+   * Replace the reply to a command: return bytes/string (or a
+   * DemoScriptedReply) to send raw instead of the normal reply (the command
+   * is then not carried out), 'drop' to
    * destroy the socket, 'stall' to never answer it nor anything after it, or
    * undefined for normal behaviour. Not called for lines that do not parse.
    */

@@ -86,6 +86,11 @@ export class ReplyQueue {
     return this.closeError !== undefined;
   }
 
+  /** Why the queue closed (a protocol error, a timeout, POP3_CLOSED); undefined while open. */
+  get closeReason(): Pop3Error | undefined {
+    return this.closeError;
+  }
+
   /** Commands sent or held back, not yet answered. */
   get pendingCount(): number {
     return this.inFlightCount() + this.waiting.length;

@@ -105,6 +105,14 @@ export class Pop3Session {
     return this.currentState;
   }
 
+  /**
+   * Why the session ended, once it has: the session closes its transport
+   * itself on a protocol error or a timeout, and this says which.
+   */
+  get closeReason(): Pop3Error | undefined {
+    return this.queue.closeReason;
+  }
+
   /** True once a pipelined batch came back out of step: reconnect with pipelining 'off'. */
   get isPipeliningBroken(): boolean {
     return this.queue.isPipeliningBroken;

@@ -43,6 +43,9 @@ describe('errorMessageKey', () => {
     [CLOSE_CODES.STLS_FAILED, 'error.tlsProtocol'],
     [CLOSE_CODES.UPSTREAM_CONNECT_FAILED, 'error.serverUnreachable'],
     [CLOSE_CODES.UPSTREAM_TIMEOUT, 'error.serverTimeout'],
+    [CLOSE_CODES.UPSTREAM_BAD_GREETING, 'error.serverRefused'],
+    [CLOSE_CODES.UPSTREAM_CLOSED, 'error.serverClosed'],
+    [CLOSE_CODES.UPSTREAM_PROTOCOL, 'error.protocol'],
     [CLOSE_CODES.UNKNOWN_SERVER, 'error.unknownServer'],
     [CLOSE_CODES.RATE_LIMITED, 'error.rateLimited'],
     [CLOSE_CODES.GOING_AWAY, 'error.gatewayRestarting'],
@@ -75,6 +78,19 @@ describe('errorMessageKey', () => {
     }
     expect(en.t('error.wrongPassword')).toBe('Wrong username or password.');
     expect(zh.t('error.wrongPassword')).toBe('用户名或密码错误。');
+  });
+
+  it('a garbled greeting and a server hanging up are told apart from a lost network', () => {
+    const zh = createI18n({ languages: ['zh-CN'] });
+    const greeting = errorMessageKey(closeError(CLOSE_CODES.UPSTREAM_BAD_GREETING, false));
+    expect(en.t(greeting)).toBe(
+      'The mail server refused the connection or greeted this app with something it cannot understand.',
+    );
+    expect(zh.t(greeting)).toBe('邮件服务器拒绝了连接，或发送了本应用无法理解的问候信息。');
+    const closed = errorMessageKey(closeError(CLOSE_CODES.UPSTREAM_CLOSED, true));
+    expect(en.t(closed)).toBe('The mail server closed the connection unexpectedly.');
+    expect(zh.t(closed)).toBe('邮件服务器意外关闭了连接。');
+    expect(closed).not.toBe(errorMessageKey(closeError(1006, true)));
   });
 });
 

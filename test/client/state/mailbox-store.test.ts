@@ -104,6 +104,52 @@ describe('mailbox store load order', () => {
     expect(store.numberOf('#1')).toBeUndefined();
     expect((await cache.load('main/alice')).size).toBe(0);
   });
+
+  it.each([
+    ['an empty unique-id', '1 u1\r\n2 \r\n'],
+    ['a duplicate unique-id', '1 same\r\n2 same\r\n'],
+    ['a unique-id with a control character', '1 u1\r\n2 a\x01b\r\n'],
+  ])(
+    'UIDL with %s makes the mailbox UID-unreliable: rows by number, nothing cached',
+    async (_name, lines) => {
+      const mailbox = new FakeMailbox(sampleMessages(2));
+      mailbox.hook = (line) => (line === 'UIDL' ? `+OK\r\n${lines}.\r\n` : undefined);
+      const connection = await loggedIn(mailbox);
+      const cache = createHeaderCache(createDatabase());
+      const store = createMailboxStore({ cache, hidden: signal(new Set<string>()) });
+      await store.list(connection.session, 'main/alice');
+      await store.fillHeaders(connection.session);
+      expect(store.isReadOnly.value).toBe(true);
+      expect(store.rows.value.map((row) => row.uidl)).toEqual(['#1', '#2']);
+      expect(store.rows.value.every((row) => row.header !== undefined)).toBe(true);
+      expect(connection.session.state).toBe('transaction');
+      expect((await cache.load('main/alice')).size).toBe(0);
+    },
+  );
+
+  it.each([
+    ['a 5,000-character unique-id', 'u'.repeat(5000)],
+    ['a non-ASCII unique-id', 'résumé'],
+  ])('UIDL with %s is kept under its hash: writable, cached, no raw key', async (_name, odd) => {
+    const mailbox = new FakeMailbox(sampleMessages(2));
+    mailbox.hook = (line) => (line === 'UIDL' ? `+OK\r\n1 u1\r\n2 ${odd}\r\n.\r\n` : undefined);
+    const connection = await loggedIn(mailbox);
+    const cache = createHeaderCache(createDatabase());
+    const store = createMailboxStore({ cache, hidden: signal(new Set<string>()) });
+    await store.list(connection.session, 'main/alice');
+    await store.fillHeaders(connection.session);
+    expect(store.isReadOnly.value).toBe(false);
+    const uidls = store.rows.value.map((row) => row.uidl).sort();
+    expect(uidls[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(uidls[1]).toBe('u1');
+    let keys: string[] = [];
+    for (let tries = 0; tries < 100 && keys.length < 2; tries++) {
+      keys = [...(await cache.load('main/alice')).keys()];
+      if (keys.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys.filter((key) => key.includes(odd))).toEqual([]);
+  });
 });
 
 describe('header cache', () => {

@@ -103,6 +103,26 @@ describe('sign-in page', () => {
     );
   });
 
+  it('asks for APOP only when "Sign in with APOP" is ticked (SECURITY.md 32)', async () => {
+    const { store } = buildApp(new FakeMailbox([]));
+    const signIn = vi.spyOn(store, 'signIn').mockResolvedValue(undefined);
+    mounted = mountApp(store);
+    const apop = field(mounted.root, 'Sign in with APOP (only if your mail provider asks for it)');
+    expect(apop.closest('details')?.querySelector('summary')?.textContent).toBe('Advanced');
+    expect(apop.checked).toBe(false);
+    await typeInto(field(mounted.root, 'Username'), 'alice');
+    await typeInto(field(mounted.root, 'Password'), 'secret');
+    await submit(mounted.root);
+    expect(signIn).toHaveBeenLastCalledWith('main', 'alice', 'secret', { preferApop: false });
+    await act(() => {
+      apop.checked = true;
+      apop.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await typeInto(field(mounted.root, 'Password'), 'secret');
+    await submit(mounted.root);
+    expect(signIn).toHaveBeenLastCalledWith('main', 'alice', 'secret', { preferApop: true });
+  });
+
   it('switches to Simplified Chinese', async () => {
     const i18n = createI18n({ languages: ['en-US'], storage: localStorage });
     const { store } = buildApp(new FakeMailbox([]), { i18n });

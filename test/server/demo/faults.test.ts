@@ -152,6 +152,55 @@ describe('onCommand', () => {
   });
 });
 
+describe('onCommand with a DemoScriptedReply', () => {
+  it('sends each chunk as its own write, then serves on', async () => {
+    const client = await open({
+      faults: {
+        onCommand: (command) =>
+          command.verb === 'CAPA'
+            ? { chunks: ['+OK\r\nTOP\r\n.', '\r', '\n'], gapMs: 100 }
+            : undefined,
+      },
+    });
+    await client.line();
+    client.send('CAPA');
+    expect(await client.line()).toBe('+OK');
+    expect((await client.multiLineBody()).toString()).toBe('TOP\r\n.\r\n');
+    expect(await client.command('NOOP')).toMatch(/^-ERR/);
+  });
+
+  it("'close' ends the session with a FIN after the bytes", async () => {
+    const client = await open({
+      faults: {
+        onCommand: (command) =>
+          command.verb === 'CAPA' ? { chunks: ['+OK\r\nTOP\r\n'], then: 'close' } : undefined,
+      },
+    });
+    await client.line();
+    client.send('CAPA');
+    expect((await client.rest()).toString()).toBe('+OK\r\nTOP\r\n');
+  });
+
+  it("'stall' sends the bytes, then nothing more, and keeps the connection open", async () => {
+    const client = await open({
+      faults: {
+        onCommand: (command) =>
+          command.verb === 'RETR'
+            ? { chunks: ['+OK 300 octets\r\nSubject: cut\r\n'], then: 'stall' }
+            : undefined,
+      },
+    });
+    await client.line();
+    client.send('USER demo', 'PASS demo', 'RETR 1', 'NOOP');
+    await client.line();
+    await client.line();
+    expect(await client.line()).toBe('+OK 300 octets');
+    expect(await client.line()).toBe('Subject: cut');
+    expect(await client.isSilentFor(300)).toBe(true);
+    expect(client.socket.destroyed).toBe(false);
+  });
+});
+
 describe('greeting', () => {
   it('sends the given bytes instead of the greeting, then serves commands', async () => {
     const client = await open({ faults: { greeting: '* OK IMAP4rev1 ready\r\n' } });

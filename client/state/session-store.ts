@@ -3,7 +3,12 @@
 // to the other stores. The password lives only in this closure (SECURITY.md 31).
 
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type { Pop3Session, Pop3SessionOptions } from '../../shared/pop3/index.ts';
+import {
+  Pop3ProtocolError,
+  type LoginOptions,
+  type Pop3Session,
+  type Pop3SessionOptions,
+} from '../../shared/pop3/index.ts';
 import type { Pop3Connection } from '../connection.ts';
 import { backoffDelay } from './backoff.ts';
 import { connectionCause, isCredentialFailure, isRetryable } from './errors.ts';
@@ -33,6 +38,8 @@ export interface ReadyInfo {
 export interface NetworkWatch {
   isOnline: () => boolean;
   onOnline: (listener: () => void) => () => void;
+  /** The browser lost the network (the `offline` event). */
+  onOffline?: (listener: () => void) => () => void;
 }
 
 export interface SessionStoreDeps {
@@ -56,8 +63,13 @@ export interface SessionStore {
   retryAt: ReadonlySignal<number | undefined>;
   /** The session in TRANSACTION state, if there is one now. */
   current: () => Pop3Session | undefined;
+  /**
+   * SECURITY.md 32: the user asked for APOP, but the server's timestamp was
+   * over 256 bytes or malformed, so the sign-in went on without APOP.
+   */
+  isApopIgnored: ReadonlySignal<boolean>;
   /** Resolves when connected (or another tab holds the mailbox); rejects with the typed error. */
-  signIn: (account: Account, password: string) => Promise<void>;
+  signIn: (account: Account, password: string, options?: LoginOptions) => Promise<void>;
   /** Take the mailbox over from the tab that holds it. */
   takeOver: () => Promise<void>;
   /**
@@ -97,8 +109,12 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   const listeners = new Set<(info: ReadyInfo) => void | Promise<void>>();
   const intentional = new WeakSet<Pop3Connection>();
   let password: string | undefined;
+  let loginOptions: LoginOptions = {};
+  const isApopIgnored = signal(false);
   let lock: HeldLock | undefined;
   let connection: Pop3Connection | undefined;
+  /** The session a recycle is quitting: QUIT's answer may never come over a lost network. */
+  let quitting: Pop3Connection | undefined;
   let generation = 0;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -109,6 +125,13 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
 
   deps.network?.onOnline(() => {
     if (status.value === 'offline' || status.value === 'reconnecting') store.retryNow();
+  });
+  // Chromium keeps an open WebSocket through a lost network and only holds its
+  // frames: the session would read "connected" while nothing moves. Drop it;
+  // its DELEs are void without QUIT's +OK and are applied again once online.
+  deps.network?.onOffline?.(() => {
+    quitting?.close();
+    connection?.close();
   });
 
   const stopTimer = (): void => {
@@ -131,7 +154,9 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     });
     try {
       await conn.opened;
-      await conn.session.login({ username: who.username, password });
+      await conn.session.login({ username: who.username, password }, loginOptions);
+      const greeting = await conn.session.greeting;
+      isApopIgnored.value = !!loginOptions.preferApop && greeting.hasInvalidTimestamp;
       return conn;
     } catch (failure) {
       if (conn.session.isPipeliningBroken) pipelining = 'off';
@@ -140,12 +165,20 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     }
   }
 
-  async function announce(info: ReadyInfo): Promise<void> {
+  async function announce(info: ReadyInfo, conn: Pop3Connection): Promise<void> {
     for (const listener of [...listeners]) {
       try {
         await listener(info);
-      } catch {
-        // A listener's own error (a drop mid-listing) is handled by the reconnect below.
+      } catch (failure) {
+        // A drop mid-listing is handled by onEnded. A reply that breaks the
+        // rules (a LIST with a negative size) leaves the session useless:
+        // end it here and say why, rather than sit "connected" with no list.
+        if (failure instanceof Pop3ProtocolError && conn === connection) {
+          connection = undefined;
+          drop(conn);
+          scheduleReconnect(failure);
+          return;
+        }
       }
     }
   }
@@ -158,7 +191,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     error.value = undefined;
     status.value = 'connected';
     void conn.ended.then((end) => onEnded(conn, end.error));
-    void announce({ session: conn.session, generation });
+    void announce({ session: conn.session, generation }, conn);
   }
 
   function onEnded(conn: Pop3Connection, cause: unknown): void {
@@ -166,7 +199,9 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     if (conn !== connection) return;
     connection = undefined;
     if (intentional.has(conn)) return;
-    scheduleReconnect(cause);
+    // The session closes its transport itself on a protocol error or a
+    // timeout; the connection then ends without a cause of its own.
+    scheduleReconnect(cause ?? conn.session.closeReason);
   }
 
   function scheduleReconnect(cause: unknown): void {
@@ -270,12 +305,15 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     account,
     error,
     retryAt,
+    isApopIgnored,
     current: () => (connection?.session.state === 'transaction' ? connection.session : undefined),
-    async signIn(who, secret) {
+    async signIn(who, secret, options = {}) {
       epoch++;
       stopTimer();
       account.value = who;
       password = secret;
+      loginOptions = options;
+      isApopIgnored.value = false;
       error.value = undefined;
       status.value = 'signing-in';
       if (!lock) {
@@ -324,12 +362,14 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       connection = undefined;
       intentional.add(conn);
       let isCommitted = false;
+      quitting = conn;
       try {
         await conn.session.quit();
         isCommitted = true;
       } catch {
         // Dropped before +OK: the caller keeps its deletions pending.
       }
+      quitting = undefined;
       conn.close();
       await onQuit?.(isCommitted);
       const mine = epoch;

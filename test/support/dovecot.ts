@@ -30,6 +30,13 @@ export interface DovecotOptions {
    * remote and local addresses are equal as secured, so plaintext login before STLS still works.
    */
   disablePlaintextAuth?: boolean;
+  /**
+   * Concurrent sessions to allow (benchmarks), in Dovecot's high-performance mode. The
+   * defaults stop near 100 (each TLS session holds a pop3-login and a pop3 process, 100 of
+   * each) and spawn both per connection, some 30 a second on two busy cores: hundreds of
+   * sign-ins would queue past a client's TLS handshake timeout.
+   */
+  maxSessions?: number;
 }
 
 /** A running private Dovecot. Call `stop()` when done. */
@@ -50,6 +57,8 @@ export interface Dovecot {
   clearMailbox(user: string): Promise<void>;
   /** The raw bytes of the messages now in the mailbox, oldest first. */
   readMailbox(user: string): Promise<Uint8Array[]>;
+  /** Kill Dovecot, wait `pauseMs`, start it again on the same ports with the same mail. */
+  restart(pauseMs?: number): Promise<void>;
   /** Kill Dovecot and remove its directory. */
   stop(): Promise<void>;
 }
@@ -103,7 +112,9 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       }
     }
     const { child, ports } = await launch(binary, dir, options, owner, ca.cert);
-    return handle(dir, child, ports, ca.cert, users, homes, owner);
+    const relaunch = async (): Promise<ChildProcess> =>
+      (await launch(binary, dir, options, owner, ca.cert, ports)).child;
+    return handle(dir, child, ports, ca.cert, users, homes, owner, relaunch);
   } catch (error) {
     await fsp.rm(dir, { recursive: true, force: true });
     throw error;
@@ -261,7 +272,18 @@ service pop3-login {
     ssl = yes
   }
 }
-${rootless}`;
+${rootless}${sessionLimits(options.maxSessions)}`;
+}
+
+// Room for `sessions` logins and mail processes, plus their connections to auth and anvil;
+// long-lived login and pop3 processes serving many clients each instead of one per session.
+function sessionLimits(sessions: number | undefined): string {
+  if (sessions === undefined) return '';
+  const reused = `  service_count = 0\n  process_min_avail = 2\n  client_limit = ${sessions + 100}\n`;
+  return (
+    `default_process_limit = ${sessions + 100}\ndefault_client_limit = ${4 * sessions + 400}\n` +
+    `service pop3-login {\n${reused}}\nservice pop3 {\n${reused}}\n`
+  );
 }
 
 // Dovecot cannot listen on port 0 and report it, so ports are probed free, then retried if
@@ -272,9 +294,10 @@ async function launch(
   options: DovecotOptions,
   owner: Owner,
   ca: string,
+  fixed?: Ports,
 ): Promise<{ child: ChildProcess; ports: Ports }> {
   for (let attempt = 1; ; attempt++) {
-    const ports = { implicitPort: await freePort(), starttlsPort: await freePort() };
+    const ports = fixed ?? { implicitPort: await freePort(), starttlsPort: await freePort() };
     const config = join(dir, 'dovecot.conf');
     await fsp.writeFile(config, renderConfig(dir, options, owner, ports));
     await fsp.rm(join(dir, 'dovecot.log'), { force: true });
@@ -409,14 +432,16 @@ async function logTail(dir: string): Promise<string> {
 
 function handle(
   dir: string,
-  child: ChildProcess,
+  first: ChildProcess,
   ports: Ports,
   ca: string,
   users: DovecotUser[],
   homes: string[],
   owner: Owner,
+  relaunch: () => Promise<ChildProcess>,
 ): Dovecot {
   let seconds = FIRST_SECOND;
+  let child = first;
   const maildir = (name: string): string => {
     const index = users.findIndex((user) => user.name === name);
     const home = homes[index];
@@ -467,6 +492,11 @@ function handle(
       const files = await messageFiles(root);
       const contents = await Promise.all(files.map((file) => fsp.readFile(join(root, file))));
       return contents.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    },
+    async restart(pauseMs = 0) {
+      await killAndWait(child);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      child = await relaunch();
     },
     async stop() {
       await killAndWait(child);

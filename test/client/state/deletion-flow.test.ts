@@ -101,6 +101,42 @@ describe('pending deletions', () => {
     expect(deles(mailbox.log)).toEqual(['DELE 2', 'DELE 2']);
   });
 
+  it('going offline while QUIT awaits its answer keeps the deletion, applied once online', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(4));
+    let isOnline = true;
+    let wake: () => void = () => undefined;
+    let lose: () => void = () => undefined;
+    const { store } = buildApp(mailbox, {
+      network: {
+        isOnline: () => isOnline,
+        onOnline: (listener) => ((wake = listener), () => undefined),
+        onOffline: (listener) => ((lose = listener), () => undefined),
+      },
+    });
+    await store.signIn('main', 'alice', 'secret');
+    await until(() => store.mailbox.isListed.value, 'listing');
+    // The network goes while QUIT is on its way: its answer never comes.
+    mailbox.hook = (line) => (line === 'QUIT' ? '' : undefined);
+    store.deleteMessages(['u2']);
+    await advance(6100);
+    await until(() => mailbox.log.includes('QUIT'), 'QUIT sent');
+    mailbox.hook = undefined;
+    isOnline = false;
+    mailbox.failNext.push(
+      new ConnectionError('CONNECTION_UNREACHABLE', 'offline', { isRetryable: true }),
+    );
+    lose();
+    await until(() => store.sessions.status.value === 'offline', 'offline');
+    expect(mailbox.uidls()).toContain('u2');
+    expect(store.pending.entries.value.map((entry) => entry.uidl)).toEqual(['u2']);
+    isOnline = true;
+    wake();
+    await until(() => !mailbox.uidls().includes('u2'), 're-applied deletion');
+    await until(() => store.pending.entries.value.length === 0, 'pending cleared');
+    expect(mailbox.uidls()).toEqual(['u1', 'u3', 'u4']);
+    expect(deles(mailbox.log)).toEqual(['DELE 2', 'DELE 2']);
+  });
+
   it('deletes exactly the chosen UIDL when message numbers shifted', async () => {
     const mailbox = new FakeMailbox(sampleMessages(10));
     const store = await signedIn(mailbox);

@@ -8,6 +8,7 @@ import { errorMessageKey } from '../../../client/state/errors.ts';
 import { createSessionStore, type NetworkWatch } from '../../../client/state/session-store.ts';
 import { createTabLock, type ChannelLike } from '../../../client/state/tab-lock.ts';
 import { CLOSE_CODES } from '../../../shared/bridge/messages.ts';
+import { Pop3ProtocolError } from '../../../shared/pop3/index.ts';
 import { FakeMailbox, sampleMessages } from '../../support/app-fake-pop3.ts';
 import { advance } from '../../support/app-stores.ts';
 
@@ -173,6 +174,38 @@ describe('session store', () => {
     expect(store.status.value).toBe('connected');
   });
 
+  it('drops the session when the browser goes offline, and reconnects once online', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    let isOnline = true;
+    let wake: () => void = () => undefined;
+    let lose: () => void = () => undefined;
+    const store = build(mailbox, {
+      isOnline: () => isOnline,
+      onOnline: (listener) => {
+        wake = listener;
+        return () => undefined;
+      },
+      onOffline: (listener) => {
+        lose = listener;
+        return () => undefined;
+      },
+    });
+    await store.signIn(ACCOUNT, 'secret');
+    // Chromium keeps the WebSocket open offline: only the event says the network is gone.
+    isOnline = false;
+    lose();
+    await advance(0);
+    expect(store.status.value).toBe('offline');
+    expect(store.current()).toBeUndefined();
+    await advance(60_000);
+    expect(mailbox.connections).toHaveLength(1);
+    isOnline = true;
+    wake();
+    await advance(0);
+    expect(store.status.value).toBe('connected');
+    expect(mailbox.connections).toHaveLength(2);
+  });
+
   it('sign-out sends QUIT and forgets the session', async () => {
     const mailbox = new FakeMailbox(sampleMessages(1));
     const store = build(mailbox);
@@ -223,5 +256,49 @@ describe('one session per mailbox across tabs', () => {
     expect(first.status.value).toBe('locked-elsewhere');
     expect(mailbox.connections[0]?.server.commands.at(-1)).toBe('QUIT');
     expect(second.status.value).toBe('connected');
+  });
+});
+
+describe('a session the server broke', () => {
+  it('bytes nobody asked for end the session "offline" with the protocol error', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    await store.signIn(ACCOUNT, 'secret');
+    mailbox.last.deliver('+OK unsolicited\r\n');
+    await advance(0);
+    expect(store.status.value).toBe('offline');
+    expect(errorMessageKey(store.error.value)).toBe('error.protocol');
+  });
+
+  it('a reply timeout reconnects and says the server stopped answering', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = createSessionStore({
+      connect: mailbox.connect,
+      lock: createTabLock({}),
+      random: () => 0.5,
+      replyTimeoutMs: 5000,
+    });
+    await store.signIn(ACCOUNT, 'secret');
+    mailbox.hook = (line) => (line === 'NOOP' ? '' : undefined);
+    void store
+      .current()
+      ?.noop()
+      .catch(() => undefined);
+    await advance(5000);
+    expect(store.status.value).toBe('reconnecting');
+    expect(errorMessageKey(store.error.value)).toBe('error.timeout');
+  });
+
+  it('a listing that breaks the rules ends the session instead of leaving it listless', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    store.onReady(() => {
+      throw new Pop3ProtocolError('POP3_BAD_LISTING', 'bad LIST size');
+    });
+    await store.signIn(ACCOUNT, 'secret');
+    await advance(0);
+    expect(store.status.value).toBe('offline');
+    expect(store.current()).toBeUndefined();
+    expect(errorMessageKey(store.error.value)).toBe('error.protocol');
   });
 });

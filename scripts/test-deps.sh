@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run against, when missing: Dovecot (the real POP3
 # server), nginx (the reverse proxy of e2e tests), Chromium with CJK and emoji fonts (browser
-# tests, so screenshots show what people see),
+# tests, so screenshots show what people see), Firefox ESR and WebKitGTK's WebDriver with Xvfb
+# (the sanitizer corpus in every engine),
 # Caddy and HAProxy (to validate the shipped proxy configs with their own tools), and
 # fail2ban (to check the shipped filter with fail2ban-regex).
 # Idempotent and silent when all is present; runs as root (CI) or through sudo.
@@ -21,6 +22,9 @@ want=()
 [ -x /usr/lib/dovecot/pop3 ] || want+=(dovecot-pop3d)
 [ -x /usr/sbin/nginx ] || want+=(nginx)
 [ -x /usr/bin/chromium ] || want+=(chromium)
+[ -x /usr/bin/firefox-esr ] || want+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || want+=(webkit2gtk-driver)
+[ -x /usr/bin/Xvfb ] || want+=(xvfb)
 [ -x /usr/bin/caddy ] || want+=(caddy)
 [ -x /usr/sbin/haproxy ] || want+=(haproxy)
 [ -x /usr/bin/fail2ban-regex ] || want+=(fail2ban)

@@ -1,0 +1,350 @@
+// The hostile-corpus suite every browser engine must pass (SECURITY.md 54), written
+// against a small driver so Firefox (BiDi) and WebKit (WebDriver) run the same asserts.
+// Browser-independent invariants only; serialization details stay with the Chromium run.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pointAtRecorder, type RequestRecorder } from '../../support/browser.ts';
+import type { Harness } from '../../support/reader-harness/build.ts';
+import type { RenderReport } from '../../support/reader-harness/api.ts';
+import { EXPECTATIONS } from './expectations.ts';
+
+const HOSTILE = fileURLToPath(new URL('../../fixtures/mail/hostile', import.meta.url));
+const FILES = readdirSync(HOSTILE)
+  .filter((name) => name.endsWith('.eml'))
+  .sort();
+const SANDBOX_TOKENS = ['allow-popups', 'allow-popups-to-escape-sandbox'];
+const FORBIDDEN_IN_FRAME = 'script,svg,math,style,form,base,meta,link,iframe,object,embed';
+const FRAME_CSP =
+  "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'";
+
+/** What the engine built in the live message frame. */
+export interface LiveFrame {
+  forbidden: number;
+  handlers: number;
+  /** The frame's own `window.__pwned`, or null. */
+  pwned: unknown;
+  text: string;
+}
+
+/**
+ * One browser on the reader harness, as the suite needs it. The recorder's https side
+ * is self-signed, so the browser must accept insecure certificates.
+ */
+export interface ReaderDriver {
+  /** The browser name its driver reported when the session started. */
+  readonly browserName: string;
+  readonly harness: Harness;
+  readonly remote: RequestRecorder;
+  /** Runs `fn(...args)` in the harness page; `fn` is sent as source (no closures). */
+  evaluate<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<R>;
+  /** Runs `fn(...args)` in the message frame's own realm (null when there is no frame). */
+  evaluateInFrame<A extends unknown[], R>(
+    fn: (...args: A) => R | Promise<R>,
+    ...args: A
+  ): Promise<R | null>;
+  navigate(url: string): Promise<void>;
+  pageUrl(): Promise<string>;
+  /** Clears everything observed so far (the recorder included). */
+  resetObservations(): void;
+  /**
+   * Request URLs the browser reported for the tab, or null when the protocol cannot
+   * see them (WebDriver classic); the recorder is the authority either way.
+   */
+  requests(): string[] | null;
+  /** Console calls and uncaught errors the browser reported, or null (not observable). */
+  logs(): string[] | null;
+  /** Dialogs opened so far. */
+  prompts(): Promise<string[]>;
+  /** URLs of top-level windows (tabs) other than the harness page's. */
+  otherWindows(): Promise<string[]>;
+  closeOtherWindows(): Promise<void>;
+  /** Downloads finished since the last reset (file names as the browser saved them). */
+  downloads(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** C0/C1 controls, DEL, and bidi formatting characters (SECURITY.md 52). */
+function hasBidiOrControl(text: string): boolean {
+  return Array.from(text).some((ch) => {
+    const code = ch.codePointAt(0) ?? 0;
+    return (
+      code <= 0x1f ||
+      (code >= 0x7f && code <= 0x9f) ||
+      [0x200e, 0x200f, 0x061c].includes(code) ||
+      (code >= 0x202a && code <= 0x202e) ||
+      (code >= 0x2066 && code <= 0x2069)
+    );
+  });
+}
+
+/** Lets late subresource requests and log entries arrive. */
+function settle(ms = 250): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function liveFrame(driver: ReaderDriver): Promise<LiveFrame | null> {
+  return driver.evaluateInFrame((selector) => {
+    const all = Array.from(document.querySelectorAll('*'));
+    return {
+      forbidden: document.body.querySelectorAll(selector).length,
+      handlers: all.filter((el) => el.getAttributeNames().some((n) => n.startsWith('on'))).length,
+      pwned: (window as { __pwned?: unknown }).__pwned ?? null,
+      text: document.body.innerText,
+    };
+  }, FORBIDDEN_IN_FRAME);
+}
+
+/** What a script in the page or the frame would have left behind (null: nothing). */
+async function markers(driver: ReaderDriver): Promise<{ top: unknown; frame: unknown }> {
+  const read = (): unknown => (window as { __pwned?: unknown }).__pwned ?? null;
+  return { top: await driver.evaluate(read), frame: await driver.evaluateInFrame(read) };
+}
+
+/** A fixture's bytes, base64, with its remote URLs pointed at the recorder (over https). */
+function fixture(driver: ReaderDriver, file: string): string {
+  const raw = readFileSync(join(HOSTILE, file)).toString('latin1');
+  return Buffer.from(pointAtRecorder(raw, driver.remote.port), 'latin1').toString('base64');
+}
+
+/** Clicks "Show remote content" and waits for the re-rendered frame to load. */
+async function showRemote(driver: ReaderDriver): Promise<void> {
+  const before = await driver.evaluate(() => {
+    const loads = window.harness.frameLoads();
+    const button = Array.from(document.querySelectorAll('button')).find(
+      (b) => b.textContent === 'Show remote content',
+    );
+    button?.click();
+    return button ? loads : -1;
+  });
+  expect(before, 'the Show remote content button').toBeGreaterThanOrEqual(0);
+  await driver.evaluate(
+    (loads) =>
+      new Promise<boolean>((resolve, reject) => {
+        const deadline = Date.now() + 10_000;
+        const poll = (): void => {
+          if (window.harness.frameLoads() > loads) resolve(true);
+          else if (Date.now() > deadline) reject(new Error('the frame did not reload'));
+          else setTimeout(poll, 25);
+        };
+        poll();
+      }),
+    before,
+  );
+  await settle(400);
+}
+
+/**
+ * Registers the hostile-corpus suite for one engine. `start` opens the harness page;
+ * `browserName` is what its driver must report, so a fallback browser cannot pass for it.
+ */
+export function describeHostileCorpus(
+  engine: string,
+  browserName: string,
+  start: () => Promise<ReaderDriver>,
+): void {
+  let driver: ReaderDriver;
+
+  beforeAll(async () => {
+    driver = await start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await driver?.close();
+  });
+
+  describe(`hostile corpus in ${engine}`, () => {
+    it(`runs in ${engine}, with an expectation for every fixture`, () => {
+      expect(driver.browserName).toBe(browserName);
+      expect(FILES.length).toBeGreaterThanOrEqual(25);
+      expect(FILES.filter((file) => !EXPECTATIONS[file])).toEqual([]);
+    });
+
+    it('sees a script, a handler and a request when one gets through (control)', async () => {
+      // Without the app CSP and with scripts allowed, a raw frame must trip every probe
+      // the corpus relies on; otherwise a silent probe would pass the corpus vacuously.
+      driver.resetObservations();
+      await driver.navigate(`${driver.harness.url}?csp=0`);
+      try {
+        const pixel = `http://127.0.0.1:${driver.remote.port}/control`;
+        await driver.evaluate(
+          (srcdoc) => window.harness.renderRawFrame(srcdoc, 'allow-scripts'),
+          `<p>LEGIBLE</p><svg onload="void 0"></svg><img src="${pixel}">` +
+            `<script>window.__pwned = 1; console.log('ran')</script>`,
+        );
+        await settle(400);
+        const live = await liveFrame(driver);
+        expect(live?.forbidden).toBeGreaterThanOrEqual(2);
+        expect(live?.handlers).toBeGreaterThanOrEqual(1);
+        expect(await markers(driver)).toEqual({ top: null, frame: 1 });
+        expect(driver.remote.requests.map((r) => r.path)).toEqual(['/control']);
+        // Only where the protocol reports them (BiDi); WebDriver classic cannot.
+        const [logs, requests] = [driver.logs(), driver.requests()];
+        if (logs) expect(logs).toContain('console/info: ran');
+        if (requests) expect(requests).toContain(pixel);
+      } finally {
+        await driver.navigate(driver.harness.url);
+      }
+    });
+
+    it.each(FILES)(
+      '%s renders safely, loads nothing, and only images after opt-in',
+      async (file) => {
+        const expected = EXPECTATIONS[file];
+        if (!expected) throw new Error(`no expectations for ${file}`);
+        driver.resetObservations();
+        const report = await driver.evaluate(
+          (b64) => window.harness.render(b64),
+          fixture(driver, file),
+        );
+        await settle();
+        assertReport(report, expected);
+
+        if (expected.kind === 'html') {
+          // The live frame as this engine built it from srcdoc.
+          const live = await liveFrame(driver);
+          expect(live).toMatchObject({ forbidden: 0, handlers: 0, pwned: null });
+          expect(live?.text).toContain('LEGIBLE');
+        }
+        const blobs = await driver.evaluate(() => window.harness.blobs());
+        expect(blobs.filter((b) => b.type !== 'application/octet-stream')).toEqual([]);
+
+        // Nothing ran and nothing left the page before opt-in (SECURITY.md 42, 46).
+        await expectNothingHappened(driver);
+        expect(driver.remote.requests.map((r) => r.path)).toEqual([]);
+        const origin = `${driver.harness.origin}/`;
+        const foreign = (url: string): boolean =>
+          !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:');
+        expect((driver.requests() ?? []).filter(foreign)).toEqual([]);
+        expect(await driver.pageUrl()).toBe(driver.harness.url);
+
+        if (report.attachments.length) await openAttachments(driver, report.attachments.length);
+
+        // Remote content: exactly the expected images, only after the click (SECURITY.md 46).
+        const port = `https://127.0.0.1:${driver.remote.port}`;
+        expect(report.remoteUrls.map((u) => u.replace(port, '')).sort()).toEqual(
+          [...(expected.remote ?? [])].sort(),
+        );
+        if (expected.remote?.length) {
+          expect(report.blockedRemote).toBeGreaterThanOrEqual(expected.remote.length);
+          expect(report.remoteBar).toContain('remote');
+          await showRemote(driver);
+          const seen = driver.remote.requests;
+          expect(seen.length).toBeGreaterThan(0);
+          for (const request of seen) {
+            expect(expected.remote).toContain(request.path);
+            expect(request.headers.referer).toBeUndefined();
+            expect(request.headers['sec-fetch-dest']).toBe('image');
+            expect(request.method).toBe('GET');
+          }
+          await expectNothingHappened(driver);
+        } else {
+          expect(report.remoteBar).toBeNull();
+        }
+      },
+    );
+  });
+}
+
+/**
+ * Clicks every attachment link as a reader would (SECURITY.md 49), one at a time: each
+ * must end as a saved download, with no navigation, nothing run, and no window showing
+ * it from the app origin, a blob: or a data: URL. A browser may open its own saved copy
+ * (Firefox shows a downloaded .pdf from file: in PDF.js); that is outside the app.
+ */
+async function openAttachments(driver: ReaderDriver, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const clicked = await driver.evaluate((index) => {
+      const link = document.querySelectorAll<HTMLElement>('ul.attachments a')[index];
+      link?.click();
+      return link !== undefined;
+    }, i);
+    expect(clicked).toBe(true);
+    const deadline = Date.now() + 10_000;
+    while ((await driver.downloads()).length <= i && Date.now() < deadline) await settle(50);
+  }
+  expect(await driver.downloads()).toHaveLength(count);
+  await settle();
+  try {
+    for (const url of await driver.otherWindows()) expect(url).toMatch(/^file:/);
+  } finally {
+    await driver.closeOtherWindows();
+  }
+  expect(await driver.pageUrl()).toBe(driver.harness.url);
+  await expectNothingHappened(driver);
+}
+
+async function expectNothingHappened(driver: ReaderDriver): Promise<void> {
+  expect(await markers(driver)).toEqual({ top: null, frame: null });
+  expect(await driver.prompts()).toEqual([]);
+  expect(driver.logs() ?? []).toEqual([]);
+}
+
+/** The harness's own report: sanitizer output, links, headers, attachments. */
+function assertReport(
+  report: RenderReport,
+  expected: NonNullable<(typeof EXPECTATIONS)[string]>,
+): void {
+  expect(report.error).toBeNull();
+  expect(report.kind).toBe(expected.kind);
+
+  // Headers are text (SECURITY.md 52).
+  expect(new Set(report.headerElements)).toEqual(new Set(['h2', 'bdi', 'dl', 'div', 'dt', 'dd']));
+  if (expected.subject !== undefined) expect(report.subject).toBe(expected.subject);
+  for (const text of expected.headerText ?? []) expect(report.headerText).toContain(text);
+
+  if (expected.kind === 'html') {
+    const doc = report.document;
+    if (!doc) throw new Error('no frame document');
+    // Sanitizer output (SECURITY.md 43), as this engine's DOMParser reads it back.
+    expect(doc.forbidden).toEqual([]);
+    expect(doc.handlers).toEqual([]);
+    expect(doc.csp).toBe(FRAME_CSP);
+    expect(report.frameTitle).toBe('Message body');
+    expect(report.sandbox?.split(/\s+/).sort()).toEqual(SANDBOX_TOKENS);
+    // Links (SECURITY.md 50).
+    expect(doc.anchors.map((a) => a.href)).toEqual(expected.anchors ?? []);
+    for (const anchor of doc.anchors) {
+      expect(anchor.target).toBe('_blank');
+      expect(anchor.rel).toBe('noopener noreferrer');
+    }
+    // Nothing remote, relative or scripted in any URL attribute (SECURITY.md 46).
+    for (const url of doc.urls) {
+      if (url.startsWith('a[href]=') || url.startsWith('area[href]=')) {
+        expect(url).toMatch(/^(a|area)\[href\]=(https?|mailto):/);
+      } else {
+        expect(url).toMatch(/\]=data:image\/(png|gif|jpeg|webp);/);
+      }
+    }
+    for (const style of doc.styles) expect(style).not.toMatch(/url\(|image|@import|fixed|sticky/i);
+    expect(doc.images.filter((i) => i.src?.startsWith('data:image/')).length).toBe(
+      expected.inlineImages ?? 0,
+    );
+    expect(doc.images.filter((i) => i.cidMissing).length).toBe(expected.cidPlaceholders ?? 0);
+    for (const image of doc.images) expect(image.referrerpolicy).toBe('no-referrer');
+  } else {
+    // Plain text (SECURITY.md 51).
+    expect(report.document).toBeNull();
+    expect(report.plainText).toContain('LEGIBLE');
+    expect(new Set(report.textElements)).toEqual(new Set(report.textLinks.length ? ['a'] : []));
+    expect(report.textLinks.map((l) => l.href)).toEqual(expected.textLinks ?? []);
+    for (const link of report.textLinks) {
+      expect(link.href).toMatch(/^(https?|mailto):/);
+      expect(link.target).toBe('_blank');
+      expect(link.rel).toBe('noopener noreferrer');
+    }
+  }
+
+  // Attachments are download-only (SECURITY.md 48, 49, 52).
+  expect(report.attachments.map((a) => a.name)).toEqual(expected.attachments ?? []);
+  if (expected.downloads)
+    expect(report.attachments.map((a) => a.download)).toEqual(expected.downloads);
+  for (const attachment of report.attachments) {
+    expect(attachment.type).toBe('application/octet-stream');
+    expect(attachment.href).toMatch(/^blob:/);
+    expect(attachment.download).not.toMatch(/[/\\]/);
+    expect(hasBidiOrControl(attachment.download)).toBe(false);
+    expect(hasBidiOrControl(attachment.text)).toBe(false);
+  }
+}

@@ -5,7 +5,7 @@ import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { AttachmentList, DownloadMessageLink, listedAttachments } from './attachments.tsx';
 import { createCidResolver } from './cid-images.ts';
-import { MessageFrame, type MessageFrameLabels } from './message-frame.tsx';
+import { ENGLISH_FRAME_LABELS, MessageFrame, type MessageFrameLabels } from './message-frame.tsx';
 import { MessageHeaders } from './message-headers.tsx';
 import type { ParseResult } from './parse-message.ts';
 import { PlainTextBody } from './plain-text.tsx';
@@ -21,6 +21,16 @@ export interface MessageContentProps {
 }
 
 /**
+ * Body size caps, in UTF-16 code units. Sanitizing and laying out HTML runs on
+ * the page's own thread: 10 MB of HTML froze it for seconds. Real mail stays far
+ * below 1 MB of HTML (some providers clip at 100 KB); past the cap the text body
+ * is shown instead, and past its own cap only its beginning. The .eml download
+ * always has every byte.
+ */
+export const MAX_HTML_BODY = 1_000_000;
+export const MAX_TEXT_BODY = 1_000_000;
+
+/**
  * Renders a parsed message. The HTML body wins over the text body when both exist;
  * remote content starts blocked and is never loaded without the reader's click
  * (SECURITY.md 46). Give it `key={uidl}` so the opt-in never carries over.
@@ -29,10 +39,15 @@ export function MessageContent(props: MessageContentProps): JSX.Element {
   const { message, raw } = props.result;
   const [allowRemote, setAllowRemote] = useState(false);
   const cidImages = useMemo(() => createCidResolver(message.attachments), [message]);
+  const isHtmlTooLarge = message.html !== null && message.html.length > MAX_HTML_BODY;
+  const text = message.text ?? '';
+  const isTextTooLarge = text.length > MAX_TEXT_BODY;
   const sanitized = useMemo(
     () =>
-      message.html === null ? null : sanitizeMessageHtml(message.html, { allowRemote, cidImages }),
-    [message, allowRemote, cidImages],
+      message.html === null || isHtmlTooLarge
+        ? null
+        : sanitizeMessageHtml(message.html, { allowRemote, cidImages }),
+    [message, allowRemote, cidImages, isHtmlTooLarge],
   );
   // Inline images the body showed are not repeated in the attachment list.
   const attachments = useMemo(
@@ -52,7 +67,14 @@ export function MessageContent(props: MessageContentProps): JSX.Element {
           labels={props.frameLabels}
         />
       ) : (
-        <PlainTextBody text={message.text ?? ''} />
+        <>
+          {(isHtmlTooLarge || isTextTooLarge) && (
+            <p class="notice" role="note">
+              {(props.frameLabels ?? ENGLISH_FRAME_LABELS).bodyTooLarge}
+            </p>
+          )}
+          <PlainTextBody text={isTextTooLarge ? text.slice(0, MAX_TEXT_BODY) : text} />
+        </>
       )}
       <AttachmentList attachments={attachments} />
       <p>

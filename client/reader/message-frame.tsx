@@ -16,11 +16,15 @@ export const MESSAGE_FRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbo
 export interface MessageFrameLabels {
   blocked: (count: number) => string;
   showRemote: string;
+  /** Said instead of the body when it is past the reader's size caps. */
+  bodyTooLarge: string;
 }
 
-const ENGLISH: MessageFrameLabels = {
+export const ENGLISH_FRAME_LABELS: MessageFrameLabels = {
   blocked: (count) => `${count} remote ${count === 1 ? 'item' : 'items'} blocked`,
   showRemote: 'Show remote content',
+  bodyTooLarge:
+    'This message is too large to show here in full. Download the message to read all of it.',
 };
 
 /** Props of {@link MessageFrame}. */
@@ -40,7 +44,7 @@ export interface MessageFrameProps {
 
 /** Renders a sanitized message document in the sandboxed frame titled "Message body". */
 export function MessageFrame(props: MessageFrameProps): JSX.Element {
-  const labels = props.labels ?? ENGLISH;
+  const labels = props.labels ?? ENGLISH_FRAME_LABELS;
   return (
     <div class="message-frame" style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
       {props.blockedRemote > 0 && (

@@ -97,6 +97,7 @@ export function sanitizeMessageHtml(dirty: string, options: SanitizeOptions): Sa
     for (const anchor of anchors) {
       annotateLink(anchor, anchor.getAttribute('href') ?? '');
     }
+    if (body instanceof Element) flattenDeepNesting(body);
     const html = buildFrameDocument(body, { allowRemote: options.allowRemote });
     return {
       html,
@@ -105,6 +106,28 @@ export function sanitizeMessageHtml(dirty: string, options: SanitizeOptions): Sa
     };
   } finally {
     run = null;
+  }
+}
+
+/**
+ * Element depth kept below the frame document's own wrappers. Browsers flatten
+ * deeper trees when they parse srcdoc (Chromium at 512, Firefox at 513), so
+ * the frame would build a different tree from the one sanitized (SECURITY.md
+ * payload class 7, nesting past 255). Deeper content is kept as its text.
+ */
+export const MAX_ELEMENT_DEPTH = 200;
+
+function flattenDeepNesting(root: Element): void {
+  // Iterative: a recursive walk is what a nesting bomb would overflow.
+  const stack: Array<[Element, number]> = [[root, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [element, depth] = next;
+    if (depth >= MAX_ELEMENT_DEPTH) {
+      const text = element.textContent;
+      element.replaceChildren(text);
+      continue;
+    }
+    for (const child of element.children) stack.push([child, depth + 1]);
   }
 }
 

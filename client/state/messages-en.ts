@@ -47,6 +47,8 @@ export const EN = {
   'reader.waiting': 'Waiting for the connection…',
   'reader.gone': 'This message is no longer on the server.',
   'reader.failed': 'The message could not be shown.',
+  'reader.bodyTooLarge':
+    'This message is too large to show here in full. Download the message to read all of it.',
   'reader.tooLarge': 'The message is too large to display.',
   'reader.blocked.other': '{count} remote items blocked',
   'reader.blocked.one': '1 remote item blocked',

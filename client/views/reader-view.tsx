@@ -37,6 +37,7 @@ export function ReaderView({ onBack }: { onBack: () => void }): JSX.Element | nu
         frameLabels={{
           blocked: (count) => i18n.plural('reader.blocked', count),
           showRemote: t('reader.showRemote'),
+          bodyTooLarge: t('reader.bodyTooLarge'),
         }}
       />
     );

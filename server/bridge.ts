@@ -113,6 +113,9 @@ export function createBridge(options: BridgeOptions): Bridge {
     }
     // Item 1: exact match against configuration; "null" is never listed.
     if (origin === undefined || !config.allowedOrigins.includes(origin)) return deny(403, 'origin');
+    // ws would answer a malformed handshake 400 itself, unlogged and uncounted,
+    // after the address had spent its rate budget: refuse it here first.
+    if (!isWellFormedHandshake(request)) return deny(400, 'handshake');
     const peer = request.socket.remoteAddress ?? '';
     if (!isAccessAllowed(config.access, request, trust(peer, 0))) return deny(401, 'access');
     const admission = throttle.admit(ip);
@@ -164,3 +167,18 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   return { handleUpgrade, sessions, shutdown };
 }
+
+/** RFC 6455 §4.2.1: `Upgrade: websocket`, version 13, a 16-byte base64 key. */
+function isWellFormedHandshake(request: IncomingMessage): boolean {
+  const { upgrade } = request.headers;
+  const key = request.headers['sec-websocket-key'];
+  return (
+    request.method === 'GET' &&
+    upgrade?.toLowerCase() === 'websocket' &&
+    request.headers['sec-websocket-version'] === '13' &&
+    typeof key === 'string' &&
+    WEBSOCKET_KEY.test(key.trim())
+  );
+}
+
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;

@@ -118,6 +118,25 @@ describe('malformed handshakes (item 6)', () => {
   }, 60_000);
 });
 
+describe('handshakes ws would refuse on its own', () => {
+  it('a bad key or version is refused by the gateway: logged, counted, no rate budget spent', async () => {
+    const { port } = await gateway({ now: () => 1_000_000 });
+    for (let i = 0; i < 25; i++) {
+      const bad =
+        i % 2 === 0 ? { 'Sec-WebSocket-Key': 'not-a-key' } : { 'Sec-WebSocket-Version': '8' };
+      expect((await rawRequest(port, upgradeRequest('/ws', bad))).status).toBe(400);
+    }
+    const refused = harness?.events('upgrade_refused') ?? [];
+    expect(refused).toHaveLength(25);
+    expect(refused.every((line) => line.status === 400 && line.reason === 'handshake')).toBe(true);
+    expect(harness?.gateway.metrics.render()).toMatch(
+      /pop3gw_upgrades_refused_total\{status="400",reason="handshake"\} 25\n/,
+    );
+    // The frozen clock refills nothing: 20 good upgrades still fit the minute.
+    expect((await rawRequest(port, upgradeRequest('/ws'))).status).toBe(101);
+  });
+});
+
 /** A raw WebSocket: handshake, then masked client frames written by hand. */
 async function rawSocket(port: number): Promise<{ socket: net.Socket; frames: Buffer[] }> {
   const socket = net.connect(port, '127.0.0.1');

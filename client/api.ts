@@ -49,3 +49,34 @@ export async function fetchConfig(
   if (!response.ok) throw new TypeError(`api/config answered ${response.status}`);
   return parseConfig(await response.json());
 }
+
+/** Whether the gateway would take a session from this browser's address now. */
+export type Admission = { ok: true } | { ok: false; status: number; retryAfterS: number };
+
+/**
+ * `GET BASE/api/admission`. A refused WebSocket upgrade (a ban after failed
+ * logins, a rate limit) looks to the page just like a dead gateway; this
+ * tells the two apart. Undefined when the gateway cannot be asked either.
+ */
+export async function fetchAdmission(
+  base: string,
+  fetchImpl: typeof fetch | undefined = globalThis.fetch,
+): Promise<Admission | undefined> {
+  if (!fetchImpl) return undefined;
+  try {
+    const response = await fetchImpl(new URL('api/admission', base), {
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+    if (response.ok) return { ok: true };
+    if (response.status !== 429 && response.status !== 503) return undefined;
+    const retryAfterS = Number(response.headers.get('Retry-After'));
+    return {
+      ok: false,
+      status: response.status,
+      retryAfterS: Number.isFinite(retryAfterS) && retryAfterS > 0 ? retryAfterS : 60,
+    };
+  } catch {
+    return undefined;
+  }
+}

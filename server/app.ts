@@ -6,6 +6,7 @@ import path from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { Config } from './config.ts';
 import type { Metrics } from './metrics.ts';
+import type { Admission } from './throttle.ts';
 import { compileTrust } from './network.ts';
 
 export interface AppOptions {
@@ -13,6 +14,8 @@ export interface AppOptions {
   metrics: Metrics;
   /** False while draining on SIGTERM: /readyz answers 503 so the proxy stops routing here. */
   isReady: () => boolean;
+  /** What an upgrade from this request's client would get now, spending nothing. */
+  admission: (request: Request) => Admission;
 }
 
 /**
@@ -108,6 +111,16 @@ export function createApp(options: AppOptions): express.Express {
       servers: config.upstreams.map(({ id, label }) => ({ id, label })),
       ...(config.demo ? { demo: config.demo } : {}),
     });
+  });
+  // A refused upgrade looks like a dead gateway to the page (browsers hide the
+  // status), so the page asks here whether its address is limited, and says so.
+  app.get(`${base}api/admission`, (request, response) => {
+    const verdict = options.admission(request);
+    response.set('Cache-Control', 'no-store');
+    if (verdict.ok) return void response.json({ ok: true });
+    const { status, reason, retryAfterS } = verdict;
+    response.status(status).set('Retry-After', String(retryAfterS));
+    response.json({ ok: false, reason, retryAfterS });
   });
   app.use(
     base,

@@ -9,6 +9,7 @@ import { createBridge, type Bridge, type BridgeOptions } from './bridge.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logging.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { clientAddress, compileTrust } from './network.ts';
 import { Throttle } from './throttle.ts';
 
 export interface GatewayOptions {
@@ -44,7 +45,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     throttle,
     ...(options.connect ? { connect: options.connect } : {}),
   });
-  const app = createApp({ config, metrics, isReady: () => isReady });
+  const trust = compileTrust(config.trustProxy);
+  const app = createApp({
+    config,
+    metrics,
+    isReady: () => isReady,
+    admission: (request) => throttle.peek(clientAddress(request, trust)),
+  });
   // SECURITY.md 22: a client dribbling headers is dropped after headersTimeout;
   // Node only checks every connectionsCheckingInterval, so check often.
   const server = http.createServer(

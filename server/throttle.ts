@@ -52,20 +52,35 @@ export class Throttle {
 
   /** Decide on a new upgrade from `ip`; on `ok` the caller must call release(ip) later. */
   admit(ip: string): Admission {
+    const verdict = this.check(ip, true);
+    if (!verdict.ok) return verdict;
+    this.open.set(ip, (this.open.get(ip) ?? 0) + 1);
+    this.openTotal += 1;
+    return verdict;
+  }
+
+  /**
+   * What admit(ip) would answer now, spending nothing: a browser cannot read
+   * the status of a refused upgrade, so the page asks this to say why.
+   */
+  peek(ip: string): Admission {
+    return this.check(ip, false);
+  }
+
+  private check(ip: string, isSpending: boolean): Admission {
     const now = this.now();
     const ban = this.ipFailures.get(ip)?.bannedUntil ?? 0;
     if (ban > now) return refuse(429, 'banned', ban - now);
-    const bucket = this.refill(ip, now);
-    if (bucket.tokens < 1) {
+    // A peek never creates state for an address it has not seen.
+    const bucket = isSpending || this.buckets.has(ip) ? this.refill(ip, now) : undefined;
+    if (bucket && bucket.tokens < 1) {
       const perMs = this.limits.upgradesPerMinute / 60_000;
       return refuse(429, 'rate', (1 - bucket.tokens) / perMs);
     }
-    bucket.tokens -= 1;
+    if (bucket && isSpending) bucket.tokens -= 1;
     if ((this.open.get(ip) ?? 0) >= this.limits.maxSessionsPerIp)
       return refuse(429, 'per_ip', 1000);
     if (this.openTotal >= this.limits.maxSessions) return refuse(503, 'global', 1000);
-    this.open.set(ip, (this.open.get(ip) ?? 0) + 1);
-    this.openTotal += 1;
     return { ok: true };
   }
 

@@ -100,6 +100,7 @@ export const EN = {
     'The mail server’s certificate is for a different name, so the connection was stopped.',
   'error.tlsProtocol': 'A secure connection to the mail server could not be set up.',
   'error.unknownServer': 'This mail server is not configured here.',
+  'error.gatewayBusy': 'The webmail service is busy. Try again in a minute.',
   'error.rateLimited': 'Too many attempts. Wait a few minutes, then try again.',
   'error.protocol': 'The mail server sent a reply this app cannot understand.',
   'error.noAuthMechanism': 'The mail server offers no sign-in method this app supports.',

@@ -2,9 +2,10 @@
 // The password stays in this component's state and the session store's memory only.
 
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
-import type { GatewayConfig } from '../api.ts';
-import { errorMessageKey } from '../state/errors.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { baseUrl, fetchAdmission, type Admission, type GatewayConfig } from '../api.ts';
+import { connectionCause, errorMessageKey } from '../state/errors.ts';
+import type { MessageKey } from '../state/i18n.ts';
 import { useStore } from '../store-context.ts';
 import { LanguageSelect } from './language-select.tsx';
 
@@ -26,6 +27,7 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
   const servers = config?.servers ?? [];
   const chosen = servers.some((entry) => entry.id === server) ? server : servers[0]?.id;
   const error = sessions.error.value;
+  const admission = useAdmission(error);
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -96,7 +98,7 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
           </details>
           {error !== undefined && (
             <p class="error" role="alert">
-              {t(errorMessageKey(error))}
+              {t(refusalMessageKey(admission) ?? errorMessageKey(error))}
             </p>
           )}
           {isConfigFailed && (
@@ -120,4 +122,30 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
       </div>
     </main>
   );
+}
+
+/**
+ * When the gateway seemed unreachable, ask it whether it refused this
+ * address instead (a ban after failed logins, a rate limit): browsers hide
+ * the status of a refused upgrade.
+ */
+function useAdmission(error: unknown): Admission | undefined {
+  const [admission, setAdmission] = useState<Admission | undefined>(undefined);
+  useEffect(() => {
+    setAdmission(undefined);
+    if (connectionCause(error)?.code !== 'CONNECTION_UNREACHABLE') return;
+    let isCurrent = true;
+    void fetchAdmission(baseUrl(window.location.href)).then((answer) => {
+      if (isCurrent) setAdmission(answer);
+    });
+    return () => {
+      isCurrent = false;
+    };
+  }, [error]);
+  return admission;
+}
+
+function refusalMessageKey(admission: Admission | undefined): MessageKey | undefined {
+  if (!admission || admission.ok) return undefined;
+  return admission.status === 429 ? 'error.rateLimited' : 'error.gatewayBusy';
 }

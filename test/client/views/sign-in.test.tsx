@@ -4,6 +4,7 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DATABASE_NAME } from '../../../client/cache/database.ts';
+import { closeError } from '../../../client/connection.ts';
 import { createI18n } from '../../../client/state/i18n.ts';
 import { FakeMailbox, sampleMessages } from '../../support/app-fake-pop3.ts';
 import {
@@ -102,6 +103,37 @@ describe('sign-in page', () => {
       'Wrong username or password.',
     );
   });
+
+  it.each([
+    [429, 'Too many attempts. Wait a few minutes, then try again.'],
+    [503, 'The webmail service is busy. Try again in a minute.'],
+    [200, 'Cannot reach the webmail service. Check your network connection.'],
+  ])(
+    'a refused upgrade: asks api/admission, which answers %i, and says why',
+    async (status, text) => {
+      const mailbox = new FakeMailbox([]);
+      mailbox.failNext.push(closeError(1006, false));
+      const fetch = vi.fn((url: URL) => {
+        expect(url.pathname).toBe('/api/admission');
+        return Promise.resolve(new Response('{}', { status, headers: { 'Retry-After': '300' } }));
+      });
+      vi.stubGlobal('fetch', fetch);
+      try {
+        const { store } = buildApp(mailbox);
+        mounted = mountApp(store);
+        await typeInto(field(mounted.root, 'Username'), 'alice');
+        await typeInto(field(mounted.root, 'Password'), 'secret');
+        await submit(mounted.root);
+        await until(() => fetch.mock.calls.length > 0, 'asked');
+        await until(
+          () => mounted!.root.querySelector('[role="alert"]')?.textContent === text,
+          text,
+        );
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    },
+  );
 
   it('asks for APOP only when "Sign in with APOP" is ticked (SECURITY.md 32)', async () => {
     const { store } = buildApp(new FakeMailbox([]));

@@ -144,6 +144,24 @@ describe('the app', () => {
   });
 });
 
+describe('api/admission', () => {
+  it('tells a client whether its address may open a session now, and when to retry', async () => {
+    const base = await start();
+    const open = await get(`${base}/api/admission`);
+    expect(open.status).toBe(200);
+    expect(open.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(open.text)).toEqual({ ok: true });
+    for (let i = 0; i < 5; i++)
+      harness?.gateway.throttle.recordAuthFailure('127.0.0.1', 'main', 'x');
+    const banned = await get(`${base}/api/admission`);
+    expect(banned.status).toBe(429);
+    expect(Number(banned.headers['retry-after'])).toBeGreaterThan(0);
+    expect(JSON.parse(banned.text)).toMatchObject({ ok: false, reason: 'banned' });
+    // Another address (through no proxy here) is unaffected; a foreign Host gets nothing.
+    expect((await get(`${base}/api/admission`, 'evil.example')).status).toBe(421);
+  });
+});
+
 describe('health and metrics', () => {
   it('healthz and readyz answer; readyz turns 503 while draining', async () => {
     const base = await start();

@@ -64,6 +64,22 @@ describe('Throttle', () => {
     expect(t.admit('a').ok).toBe(true);
   });
 
+  it('peek answers what admit would, and spends nothing', () => {
+    const { throttle: t } = throttle();
+    for (let i = 0; i < 10; i++) expect(t.peek('a').ok).toBe(true);
+    // Peeking left the whole bucket: four upgrades still fit the minute.
+    for (let i = 0; i < 4; i++) {
+      expect(t.admit('a').ok).toBe(true);
+      t.release('a');
+    }
+    expect(t.peek('a')).toMatchObject({ ok: false, status: 429, reason: 'rate' });
+    for (let i = 0; i < 3; i++) t.recordAuthFailure('b', 'main', 'bob');
+    expect(t.peek('b')).toEqual({ ok: false, status: 429, reason: 'banned', retryAfterS: 120 });
+    expect(t.admit('c').ok).toBe(true);
+    expect(t.admit('c').ok).toBe(true);
+    expect(t.peek('c')).toMatchObject({ ok: false, reason: 'per_ip' });
+  });
+
   it('blocks one account failing from many addresses', () => {
     const { throttle: t, advance } = throttle();
     for (let i = 0; i < 5; i++) t.recordAuthFailure(`10.0.0.${i}`, 'main', 'alice');

@@ -49,6 +49,7 @@ export const EN = {
   'reader.failed': 'The message could not be shown.',
   'reader.bodyTooLarge':
     'This message is too large to show here in full. Download the message to read all of it.',
+  'reader.stalled': 'The mail server stopped sending this message. Open it again to retry.',
   'reader.tooLarge': 'The message is too large to display.',
   'reader.blocked.other': '{count} remote items blocked',
   'reader.blocked.one': '1 remote item blocked',

@@ -49,6 +49,7 @@ export const ZH: Readonly<Record<MessageKey, string>> = {
   'reader.gone': '此邮件已不在服务器上。',
   'reader.failed': '无法显示此邮件。',
   'reader.bodyTooLarge': '这封邮件太大，无法在此完整显示。请下载邮件查看全部内容。',
+  'reader.stalled': '邮件服务器停止发送这封邮件。请重新打开以重试。',
   'reader.tooLarge': '邮件太大，无法显示。',
   'reader.blocked.other': '已阻止 {count} 项远程内容',
   'reader.blocked.one': '已阻止 1 项远程内容',

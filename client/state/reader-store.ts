@@ -1,9 +1,10 @@
 // The reader store: RETR of the opened message with progress, then parsing in
 // the MIME worker (through the reader module's parser, loaded lazily). A drop
-// mid-download waits for the next session and tries again.
+// mid-download waits for the next session and tries again, once: a server that
+// stalls on the same message twice gets an error, not an endless loop.
 
 import { signal, type ReadonlySignal } from '@preact/signals';
-import { Pop3ReplyError, type Pop3Session } from '../../shared/pop3/index.ts';
+import { Pop3Error, Pop3ReplyError, type Pop3Session } from '../../shared/pop3/index.ts';
 import type { MessageParser, ParseResult } from '../reader/index.ts';
 import type { MessageKey } from './messages-en.ts';
 import type { MessageRow } from './mailbox-view.ts';
@@ -47,6 +48,8 @@ export function createReaderStore(deps: ReaderStoreDeps): ReaderStore {
   const recent = new Map<string, ParseResult>();
   const keep = deps.keep ?? 6;
   let token = 0;
+  /** Consecutive timed-out downloads of one message. */
+  let stalls = { uidl: '', count: 0 };
 
   const set = (mine: number, patch: Partial<ReaderState>): void => {
     if (mine === token && state.value) state.value = { ...state.value, ...patch };
@@ -89,12 +92,16 @@ export function createReaderStore(deps: ReaderStoreDeps): ReaderStore {
         },
       });
     } catch (error) {
-      const isRefused = error instanceof Pop3ReplyError;
-      return set(
-        mine,
-        isRefused ? { status: 'error', errorKey: 'reader.failed' } : { status: 'waiting' },
-      );
+      if (error instanceof Pop3ReplyError) {
+        return set(mine, { status: 'error', errorKey: 'reader.failed' });
+      }
+      if (isTimeout(error)) {
+        stalls = { uidl, count: stalls.uidl === uidl ? stalls.count + 1 : 1 };
+        if (stalls.count >= 2) return set(mine, { status: 'error', errorKey: 'reader.stalled' });
+      }
+      return set(mine, { status: 'waiting' });
     }
+    if (stalls.uidl === uidl) stalls = { uidl: '', count: 0 };
     set(mine, { status: 'parsing', received: bytes.length });
     try {
       const parser = await deps.loadParser();
@@ -122,4 +129,13 @@ export function createReaderStore(deps: ReaderStoreDeps): ReaderStore {
       if (current?.status === 'waiting') void open(current.uidl);
     },
   };
+}
+
+/** A reply timeout, directly or as the reason the session closed under the command. */
+function isTimeout(error: unknown): boolean {
+  for (let at = error, depth = 0; at instanceof Error && depth < 4; depth++) {
+    if (at instanceof Pop3Error && at.code === 'POP3_TIMEOUT') return true;
+    at = at.cause;
+  }
+  return false;
 }

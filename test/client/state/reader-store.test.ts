@@ -45,6 +45,26 @@ describe('reader store', () => {
     await store.signOut();
   });
 
+  it('a server that stalls on the same message twice gets an error, not an endless retry', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(3));
+    const { store } = buildApp(mailbox, { replyTimeoutMs: 100 });
+    await store.signIn('main', 'alice', 'secret');
+    await until(() => store.mailbox.isListed.value, 'listing');
+    // An empty reply is silence: RETR 2 never gets an answer.
+    mailbox.hook = (line) => (line === 'RETR 2' ? '' : undefined);
+    await store.reader.open('u2');
+    expect(store.reader.state.value?.status).toBe('waiting');
+    await until(() => store.reader.state.value?.status === 'error', 'gave up', 2000);
+    expect(store.reader.state.value?.errorKey).toBe('reader.stalled');
+    expect(mailbox.log.filter((line) => line === 'RETR 2')).toHaveLength(2);
+    // Another message still opens, on the next session.
+    mailbox.hook = undefined;
+    await store.reader.open('u1');
+    await until(() => store.reader.state.value?.status === 'ready', 'opened', 2000);
+    expect(store.reader.state.value?.result?.message.subject).toBe('Message 1');
+    await store.signOut();
+  });
+
   it('waits for a new session when the connection drops mid-download', async () => {
     const mailbox = new FakeMailbox(sampleMessages(3));
     const { store } = buildApp(mailbox);

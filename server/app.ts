@@ -43,6 +43,10 @@ export function contentSecurityPolicy(config: Pick<Config, 'allowedOrigins'>): s
     "form-action 'none'",
     `connect-src 'self' ${sockets.join(' ')}`.trim(),
     "img-src 'self' data: blob: https:",
+    // SECURITY.md 53: HTML and script-URL sinks take typed values only
+    // (client/trusted-types.ts); DOMPurify brings its own policy.
+    "require-trusted-types-for 'script'",
+    'trusted-types default webmail-frame dompurify',
   ].join('; ');
 }
 

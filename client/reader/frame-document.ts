@@ -55,8 +55,9 @@ const BODY_ATTRIBUTES = ['bgcolor', 'text', 'link', 'vlink', 'alink', 'backgroun
  * document behind the meta CSP and returns it serialized, ready for `srcdoc`.
  */
 export function buildFrameDocument(content: Node, options: { allowRemote: boolean }): string {
-  // DOMParser documents are inert: no fetches, no scripts, while we assemble.
-  const doc = new DOMParser().parseFromString('<!DOCTYPE html><title></title>', 'text/html');
+  // An inert document: no fetches, no scripts while we assemble, and built
+  // without parsing a string (no Trusted Types sink).
+  const doc = document.implementation.createHTMLDocument('');
   const head = doc.head;
   const csp = doc.createElement('meta');
   csp.setAttribute('http-equiv', 'Content-Security-Policy');

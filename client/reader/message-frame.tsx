@@ -1,6 +1,7 @@
 // The sandboxed frame that shows a sanitized HTML body, and the bar that says how
 // much remote content was held back. It never touches the mail's HTML itself.
 import type { JSX } from 'preact';
+import { trustedFrameHtml } from '../trusted-types.ts';
 
 /**
  * Sandbox tokens of the message frame (SECURITY.md 42). No `allow-scripts`: nothing
@@ -60,7 +61,7 @@ export function MessageFrame(props: MessageFrameProps): JSX.Element {
       <iframe
         title="Message body"
         sandbox={MESSAGE_FRAME_SANDBOX}
-        srcdoc={props.document}
+        srcdoc={trustedFrameHtml(props.document)}
         onLoad={props.onLoad}
         style={{
           border: 0,

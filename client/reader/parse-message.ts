@@ -1,6 +1,7 @@
 // Main-thread side of the MIME worker: hands raw bytes to postal-mime off the UI
 // thread, enforces the size cap and the time limit, and owns the worker's life.
 // It imports no postal-mime, so it costs nothing in the initial bundle.
+import { installTrustedTypes } from '../trusted-types.ts';
 import {
   MimeError,
   mimeError,
@@ -54,6 +55,8 @@ export interface MessageParser {
 
 /** The app's worker. Vite recognises this exact `new Worker(new URL(…))` form and bundles it. */
 export function createDefaultWorker(): WorkerLike {
+  // Under Trusted Types the worker URL passes through the default policy.
+  installTrustedTypes();
   return new Worker(new URL('../worker/parse-message.worker.ts', import.meta.url), {
     type: 'module',
     name: 'mime',

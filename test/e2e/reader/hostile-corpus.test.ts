@@ -30,6 +30,14 @@ let session: ReaderSession;
 
 beforeAll(async () => {
   session = await ReaderSession.start();
+  // SECURITY.md 53: every CSP violation of the page while the corpus renders.
+  await session.page.evaluate(() => {
+    const seen: string[] = [];
+    (window as { __violations?: string[] }).__violations = seen;
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push(`${event.effectiveDirective}: ${event.sample}`),
+    );
+  });
 });
 
 afterAll(async () => {
@@ -255,5 +263,21 @@ describe('winmail.dat (payload class 22)', () => {
     expect(session.page.url()).toBe(session.harness.url);
     expect(await session.markers()).toEqual({ top: undefined, frame: undefined });
     expect(session.remote.requests).toEqual([]);
+  });
+
+  it('raised no Trusted Types violation over the whole corpus, and a stray innerHTML throws (SECURITY.md 53)', async () => {
+    const violations = () =>
+      session.page.evaluate(() => (window as { __violations?: string[] }).__violations ?? []);
+    expect((await violations()).filter((v) => v.includes('trusted-types'))).toEqual([]);
+    const stray = await session.page.evaluate(() => {
+      try {
+        document.body.insertAdjacentHTML('beforeend', '<b id="stray">x</b>');
+        return document.getElementById('stray') ? 'parsed' : 'dropped';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    });
+    expect(stray).toBe('TypeError');
+    expect(await violations()).toContainEqual(expect.stringMatching(/^require-trusted-types-for/));
   });
 });

@@ -89,6 +89,9 @@ describe('the app', () => {
       "style-src 'self' 'unsafe-inline'",
       "font-src 'self' data:",
       "img-src 'self' data: blob: https:",
+      // SECURITY.md 53: typed values only at HTML and script-URL sinks.
+      "require-trusted-types-for 'script'",
+      'trusted-types default webmail-frame dompurify',
     ]) {
       expect(csp).toContain(directive);
     }

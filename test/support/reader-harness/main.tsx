@@ -1,5 +1,6 @@
 // Test-only page: uses the reader modules the way the app will (lazy import, worker
 // parse, MessageContent) and reports what ended up on screen to test/e2e/reader.
+import { trustedFrameHtml } from '../../../client/trusted-types.ts';
 import { render } from 'preact';
 import type * as ReaderModule from '../../../client/reader/index.ts';
 import type { BlobRecord, DocumentReport, HarnessApi, RenderReport } from './api.ts';
@@ -33,7 +34,9 @@ const URL_ATTRIBUTES = [
 ];
 
 function analyze(html: string): DocumentReport {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
+  // The frame's own input, typed the way the frame gets it (the app CSP
+  // enforces Trusted Types here too).
+  const doc = new DOMParser().parseFromString(trustedFrameHtml(html), 'text/html');
   const all = Array.from(doc.querySelectorAll('*'));
   const first = doc.head.firstElementChild;
   return {
@@ -181,7 +184,7 @@ const api: HarnessApi = {
     frame.style.cssText = 'width: 100%; height: 600px; border: 0';
     if (sandbox !== null) frame.setAttribute('sandbox', sandbox);
     const loaded = new Promise<void>((resolve) => (frame.onload = () => resolve()));
-    frame.srcdoc = srcdoc;
+    frame.srcdoc = trustedFrameHtml(srcdoc);
     app().append(frame);
     await loaded;
   },

@@ -489,9 +489,19 @@ function handle(
     },
     async readMailbox(user) {
       const root = maildir(user);
-      const files = await messageFiles(root);
-      const contents = await Promise.all(files.map((file) => fsp.readFile(join(root, file))));
-      return contents.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      // Dovecot renames (new/ → cur/, flag changes) and unlinks (expunge) files
+      // while it serves a session: a file listed a moment ago may be gone. List
+      // again rather than fail the caller.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const files = await messageFiles(root);
+          const contents = await Promise.all(files.map((file) => fsp.readFile(join(root, file))));
+          return contents.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }
     },
     async restart(pauseMs = 0) {
       await killAndWait(child);

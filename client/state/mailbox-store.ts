@@ -176,6 +176,9 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     async list(session, who) {
       store.prepare(who);
       isPaused = false;
+      // LIST leaves at once: drawing the inbox while the cache is read must not delay it.
+      const listed = session.list();
+      listed.catch(() => undefined); // awaited below
       const cachedHeaders = await cached!;
       // The pre-login CAPA says what exists (without CAPA we try); the
       // post-login one (RFC 2449 §5) rides along for fillHeaders.
@@ -203,7 +206,6 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       };
       const caps = session.capabilities();
       caps.catch(() => undefined);
-      const listed = session.list();
       let uidlReply = isColdStart ? undefined : askUidl();
       const listing = await listed;
       let firstPage: Array<[number, Promise<Uint8Array>]> = [];

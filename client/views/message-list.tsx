@@ -48,8 +48,12 @@ export function MessageList({ onOpen }: MessageListProps): JSX.Element {
     const element = ref.current;
     if (!element) return;
     const measure = (): void => setHeight(element.clientHeight || FALLBACK_HEIGHT);
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
+    if (typeof ResizeObserver === 'undefined') {
+      measure();
+      return;
+    }
+    // Its first report comes after the browser's own layout, before paint: a
+    // clientHeight read here would force a layout while the session waits.
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
@@ -73,14 +77,21 @@ export function MessageList({ onOpen }: MessageListProps): JSX.Element {
     }
   }, [cursorIndex, height]);
 
-  const activate = (row: Row, event: MouseEvent): void => {
-    if (event.shiftKey) selection.extendTo(row.uidl);
-    else if (event.ctrlKey || event.metaKey) selection.toggle(row.uidl);
-    else {
-      selection.setCursor(row.uidl);
-      onOpen(row.uidl);
-    }
-  };
+  // One function for the list's lifetime, reading the latest onOpen, so
+  // memoized rows are not redrawn because the parent rendered.
+  const onOpenRef = useRef(onOpen);
+  onOpenRef.current = onOpen;
+  const [{ activate, toggle }] = useState(() => ({
+    activate: (row: Row, event: MouseEvent): void => {
+      if (event.shiftKey) selection.extendTo(row.uidl);
+      else if (event.ctrlKey || event.metaKey) selection.toggle(row.uidl);
+      else {
+        selection.setCursor(row.uidl);
+        onOpenRef.current(row.uidl);
+      }
+    },
+    toggle: (row: Row): void => selection.toggle(row.uidl),
+  }));
 
   const isEmpty = mailbox.isListed.value && rows.length === 0;
   return (
@@ -107,7 +118,7 @@ export function MessageList({ onOpen }: MessageListProps): JSX.Element {
               isSelected={selected.has(row.uidl)}
               isOpen={row.uidl === openUidl}
               onActivate={activate}
-              onToggle={(target) => selection.toggle(target.uidl)}
+              onToggle={toggle}
             />
           ))}
         </div>

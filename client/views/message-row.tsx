@@ -1,7 +1,10 @@
 // One row of the message list: sender, date, subject, size and an attachment
 // mark, all as text nodes. Positioned by the virtual list; fixed height.
+// Memoized: a row renders again only when its own props change, so a burst of
+// headers landing (or a cursor move) does not redraw every row on screen.
 
 import type { JSX } from 'preact';
+import { memo } from 'preact/compat';
 import { formatSize } from '../reader/display-text.ts';
 import { formatFullDate, formatListDate } from '../format.ts';
 import type { MessageRow as Row } from '../state/mailbox-view.ts';
@@ -16,12 +19,13 @@ export interface MessageRowProps {
   isCursor: boolean;
   isSelected: boolean;
   isOpen: boolean;
+  /** Stable across renders (the list passes the same function), or memo is defeated. */
   onActivate: (row: Row, event: MouseEvent) => void;
+  /** Stable across renders, like `onActivate`. */
   onToggle: (row: Row) => void;
 }
 
-/** A `role="row"` of the Messages grid. */
-export function MessageRow(props: MessageRowProps): JSX.Element {
+function MessageRowView(props: MessageRowProps): JSX.Element {
   const { i18n } = useStore();
   const { row, index } = props;
   const header = row.header;
@@ -73,3 +77,6 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
     </div>
   );
 }
+
+/** A `role="row"` of the Messages grid. */
+export const MessageRow = memo(MessageRowView);

@@ -2,6 +2,7 @@
 // only the rows in view (plus a small overscan) exist in the DOM, even at 10,000.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { options, type VNode } from 'preact';
 import { act } from 'preact/test-utils';
 import { rowWindow } from '../../../client/views/message-list.tsx';
 import { ROW_HEIGHT } from '../../../client/views/message-row.tsx';
@@ -88,5 +89,39 @@ describe('Messages grid', () => {
     expect(grid.textContent).not.toContain('Message 30');
     await act(() => store.undo());
     expect(grid.getAttribute('aria-rowcount')).toBe('30');
+  });
+
+  it('redraws only the rows whose props changed', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(30));
+    const { store } = buildApp(mailbox);
+    mounted = mountApp(store);
+    await act(() => store.signIn('main', 'alice', 'secret'));
+    await until(() => store.mailbox.progress.value.loaded === 30, 'headers');
+    await settle();
+    const rows = mounted.root.querySelectorAll('[role="row"]');
+    expect(rows.length).toBeGreaterThan(10);
+
+    const drawn: string[] = [];
+    // Preact's hook after each component is diffed: which rows were drawn again.
+    const hooks = options as { diffed?: (vnode: VNode<{ row?: { uidl: string } }>) => void };
+    const previous = hooks.diffed;
+    hooks.diffed = (vnode) => {
+      const type = vnode.type as { name?: string };
+      if (typeof vnode.type === 'function' && type.name === 'MessageRowView' && vnode.props.row) {
+        drawn.push(vnode.props.row.uidl);
+      }
+      previous?.(vnode);
+    };
+    try {
+      await act(() => store.selection.setCursor('u28'));
+      await act(() => store.selection.setCursor('u27'));
+    } finally {
+      hooks.diffed = previous;
+    }
+    // The cursor row, then the old and the new one: not every row on screen.
+    expect(drawn).toEqual(['u28', 'u28', 'u27']);
+    expect(rows[2]?.classList.contains('is-cursor')).toBe(false);
+    expect(rows[3]?.classList.contains('is-cursor')).toBe(true);
+    await act(() => store.signOut());
   });
 });

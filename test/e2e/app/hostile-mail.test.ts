@@ -1,9 +1,8 @@
 // The hostile-mail corpus (test/fixtures/mail/hostile) served by a real Dovecot and
 // opened row by row through the real app in headless Chromium: nothing runs, nothing
 // is fetched before opt-in, nothing escapes the frame, and the app keeps answering.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Frame, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +10,13 @@ import {
   startRequestRecorder,
   type RequestRecorder,
 } from '../../support/browser.ts';
+import {
+  FILES,
+  FORBIDDEN_IN_FRAME,
+  FRAME_CSP,
+  HOSTILE,
+  SANDBOX_TOKENS,
+} from '../reader/corpus-checks.ts';
 import { EXPECTATIONS } from '../reader/expectations.ts';
 import {
   eventually,
@@ -21,15 +27,6 @@ import {
   type AppWorld,
 } from './app-session.ts';
 
-const HOSTILE = fileURLToPath(new URL('../../fixtures/mail/hostile/', import.meta.url));
-// Read at run time: the corpus grows, and every new fixture must pass here too.
-const FILES = readdirSync(HOSTILE)
-  .filter((name) => name.endsWith('.eml'))
-  .sort();
-const SANDBOX_TOKENS = ['allow-popups', 'allow-popups-to-escape-sandbox'];
-const FORBIDDEN_IN_FRAME = 'script,svg,math,style,form,base,meta,link,iframe,object,embed';
-const FRAME_CSP =
-  "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'";
 const TOOLBAR_BUTTONS = ['Refresh', 'Delete', 'Sign out'];
 // Chromium checks CSP while DOMParser builds DOMPurify's inert document: an on*
 // attribute or a <base href> in the mail logs a violation from the app page,

@@ -1,23 +1,13 @@
 // The hostile-corpus suite every browser engine must pass (SECURITY.md 54), written
 // against a small driver so Firefox (BiDi) and WebKit (WebDriver) run the same asserts.
 // Browser-independent invariants only; serialization details stay with the Chromium run.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pointAtRecorder, type RequestRecorder } from '../../support/browser.ts';
 import type { Harness } from '../../support/reader-harness/build.ts';
-import type { RenderReport } from '../../support/reader-harness/api.ts';
+import { assertReport, FILES, FORBIDDEN_IN_FRAME, HOSTILE } from './corpus-checks.ts';
 import { EXPECTATIONS } from './expectations.ts';
-
-const HOSTILE = fileURLToPath(new URL('../../fixtures/mail/hostile', import.meta.url));
-const FILES = readdirSync(HOSTILE)
-  .filter((name) => name.endsWith('.eml'))
-  .sort();
-const SANDBOX_TOKENS = ['allow-popups', 'allow-popups-to-escape-sandbox'];
-const FORBIDDEN_IN_FRAME = 'script,svg,math,style,form,base,meta,link,iframe,object,embed';
-const FRAME_CSP =
-  "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'";
 
 /** What the engine built in the live message frame. */
 export interface LiveFrame {
@@ -63,20 +53,6 @@ export interface ReaderDriver {
   /** Downloads finished since the last reset (file names as the browser saved them). */
   downloads(): Promise<string[]>;
   close(): Promise<void>;
-}
-
-/** C0/C1 controls, DEL, and bidi formatting characters (SECURITY.md 52). */
-function hasBidiOrControl(text: string): boolean {
-  return Array.from(text).some((ch) => {
-    const code = ch.codePointAt(0) ?? 0;
-    return (
-      code <= 0x1f ||
-      (code >= 0x7f && code <= 0x9f) ||
-      [0x200e, 0x200f, 0x061c].includes(code) ||
-      (code >= 0x202a && code <= 0x202e) ||
-      (code >= 0x2066 && code <= 0x2069)
-    );
-  });
 }
 
 /** Lets late subresource requests and log entries arrive. */
@@ -279,72 +255,4 @@ async function expectNothingHappened(driver: ReaderDriver): Promise<void> {
   expect(await markers(driver)).toEqual({ top: null, frame: null });
   expect(await driver.prompts()).toEqual([]);
   expect(driver.logs() ?? []).toEqual([]);
-}
-
-/** The harness's own report: sanitizer output, links, headers, attachments. */
-function assertReport(
-  report: RenderReport,
-  expected: NonNullable<(typeof EXPECTATIONS)[string]>,
-): void {
-  expect(report.error).toBeNull();
-  expect(report.kind).toBe(expected.kind);
-
-  // Headers are text (SECURITY.md 52).
-  expect(new Set(report.headerElements)).toEqual(new Set(['h2', 'bdi', 'dl', 'div', 'dt', 'dd']));
-  if (expected.subject !== undefined) expect(report.subject).toBe(expected.subject);
-  for (const text of expected.headerText ?? []) expect(report.headerText).toContain(text);
-
-  if (expected.kind === 'html') {
-    const doc = report.document;
-    if (!doc) throw new Error('no frame document');
-    // Sanitizer output (SECURITY.md 43), as this engine's DOMParser reads it back.
-    expect(doc.forbidden).toEqual([]);
-    expect(doc.handlers).toEqual([]);
-    expect(doc.csp).toBe(FRAME_CSP);
-    expect(report.frameTitle).toBe('Message body');
-    expect(report.sandbox?.split(/\s+/).sort()).toEqual(SANDBOX_TOKENS);
-    // Links (SECURITY.md 50).
-    expect(doc.anchors.map((a) => a.href)).toEqual(expected.anchors ?? []);
-    for (const anchor of doc.anchors) {
-      expect(anchor.target).toBe('_blank');
-      expect(anchor.rel).toBe('noopener noreferrer');
-    }
-    // Nothing remote, relative or scripted in any URL attribute (SECURITY.md 46).
-    for (const url of doc.urls) {
-      if (url.startsWith('a[href]=') || url.startsWith('area[href]=')) {
-        expect(url).toMatch(/^(a|area)\[href\]=(https?|mailto):/);
-      } else {
-        expect(url).toMatch(/\]=data:image\/(png|gif|jpeg|webp);/);
-      }
-    }
-    for (const style of doc.styles) expect(style).not.toMatch(/url\(|image|@import|fixed|sticky/i);
-    expect(doc.images.filter((i) => i.src?.startsWith('data:image/')).length).toBe(
-      expected.inlineImages ?? 0,
-    );
-    expect(doc.images.filter((i) => i.cidMissing).length).toBe(expected.cidPlaceholders ?? 0);
-    for (const image of doc.images) expect(image.referrerpolicy).toBe('no-referrer');
-  } else {
-    // Plain text (SECURITY.md 51).
-    expect(report.document).toBeNull();
-    expect(report.plainText).toContain('LEGIBLE');
-    expect(new Set(report.textElements)).toEqual(new Set(report.textLinks.length ? ['a'] : []));
-    expect(report.textLinks.map((l) => l.href)).toEqual(expected.textLinks ?? []);
-    for (const link of report.textLinks) {
-      expect(link.href).toMatch(/^(https?|mailto):/);
-      expect(link.target).toBe('_blank');
-      expect(link.rel).toBe('noopener noreferrer');
-    }
-  }
-
-  // Attachments are download-only (SECURITY.md 48, 49, 52).
-  expect(report.attachments.map((a) => a.name)).toEqual(expected.attachments ?? []);
-  if (expected.downloads)
-    expect(report.attachments.map((a) => a.download)).toEqual(expected.downloads);
-  for (const attachment of report.attachments) {
-    expect(attachment.type).toBe('application/octet-stream');
-    expect(attachment.href).toMatch(/^blob:/);
-    expect(attachment.download).not.toMatch(/[/\\]/);
-    expect(hasBidiOrControl(attachment.download)).toBe(false);
-    expect(hasBidiOrControl(attachment.text)).toBe(false);
-  }
 }

@@ -176,7 +176,14 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     async list(session, who) {
       store.prepare(who);
       isPaused = false;
-      // LIST leaves at once: drawing the inbox while the cache is read must not delay it.
+      // STAT and LIST leave at once: drawing the inbox while the cache is read
+      // must not delay them. STAT's one line names the newest messages, so a
+      // cold start asks for their headers without waiting for the whole LIST;
+      // a STAT that fails or lies costs nothing (LIST decides the rows).
+      const counted = session.stat().then(
+        ({ count }) => count,
+        () => undefined,
+      );
       const listed = session.list();
       listed.catch(() => undefined); // awaited below
       const cachedHeaders = await cached!;
@@ -207,15 +214,25 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       const caps = session.capabilities();
       caps.catch(() => undefined);
       let uidlReply = isColdStart ? undefined : askUidl();
-      const listing = await listed;
       let firstPage: Array<[number, Promise<Uint8Array>]> = [];
-      if (isColdStart) {
-        firstPage = listing
-          .slice(-firstPageSize)
-          .reverse()
-          .map(({ msg }) => [msg, session.headers(msg)]);
+      const askFirstPage = (msgs: number[]): void => {
+        firstPage = msgs.map((msg) => [msg, session.headers(msg)]);
         for (const [, reply] of firstPage) reply.catch(() => undefined);
         uidlReply = askUidl();
+      };
+      const count = isColdStart ? await counted : undefined;
+      if (count !== undefined && count > 0) {
+        const newest = Math.min(count, firstPageSize);
+        askFirstPage(Array.from({ length: newest }, (_, i) => count - i));
+      }
+      const listing = await listed;
+      if (isColdStart && uidlReply === undefined) {
+        askFirstPage(
+          listing
+            .slice(-firstPageSize)
+            .reverse()
+            .map(({ msg }) => msg),
+        );
       }
       const uidls = await uidlReply;
       await caps;

@@ -36,12 +36,13 @@ describe('mailbox store load order', () => {
       firstPage: 50,
     });
     await store.list(connection.session, 'main/alice');
-    // With nothing cached: LIST, then the newest page's headers ahead of UIDL,
-    // so the first rows are drawn once, with their headers.
+    // With nothing cached: STAT and LIST together, then (on STAT's count, not
+    // after the whole LIST) the newest page's headers ahead of UIDL, so the
+    // first rows are drawn once, with their headers.
     const commands = mailbox.log.filter((line) => !line.startsWith('CAPA'));
-    expect(commands[0]).toBe('LIST');
-    expect(tops(commands.slice(1, 51))).toEqual(Array.from({ length: 50 }, (_, i) => 300 - i));
-    expect(commands[51]).toBe('UIDL');
+    expect(commands.slice(0, 2)).toEqual(['STAT', 'LIST']);
+    expect(tops(commands.slice(2, 52))).toEqual(Array.from({ length: 50 }, (_, i) => 300 - i));
+    expect(commands[52]).toBe('UIDL');
     expect(store.rows.value).toHaveLength(300);
     const withHeaders = store.rows.value.filter((row) => row.header !== undefined);
     expect(withHeaders.map((row) => row.msg).sort((a, b) => b - a)).toEqual(
@@ -150,6 +151,31 @@ describe('mailbox store load order', () => {
     expect(keys).toHaveLength(2);
     expect(keys.filter((key) => key.includes(odd))).toEqual([]);
   });
+});
+
+describe('a STAT that fails or lies', () => {
+  it.each([
+    ['refuses', '-ERR no\r\n'],
+    ['is malformed', '+OK -5 99999999999999999999\r\n'],
+    ['overstates the count', '+OK 400 1000\r\n'],
+  ])(
+    'when STAT %s, LIST still decides the rows and the first page still gets headers',
+    async (_name, reply) => {
+      const mailbox = new FakeMailbox(sampleMessages(120));
+      mailbox.hook = (line) => (line === 'STAT' ? reply : undefined);
+      const connection = await loggedIn(mailbox);
+      const store = createMailboxStore({
+        cache: createHeaderCache(createDatabase()),
+        hidden: signal(new Set<string>()),
+        firstPage: 50,
+      });
+      await store.list(connection.session, 'main/alice');
+      expect(store.rows.value).toHaveLength(120);
+      expect(connection.session.state).toBe('transaction');
+      await store.fillHeaders(connection.session);
+      expect(store.rows.value.every((row) => row.header !== undefined)).toBe(true);
+    },
+  );
 });
 
 describe('header cache', () => {

@@ -16,6 +16,13 @@ async function loggedIn(mailbox: FakeMailbox) {
   return connection;
 }
 
+/** A mailbox store over a fresh header cache, with nothing hidden. */
+function newStore(options: { firstPage?: number } = {}) {
+  const cache = createHeaderCache(createDatabase());
+  const store = createMailboxStore({ cache, hidden: signal(new Set<string>()), ...options });
+  return { store, cache };
+}
+
 const tops = (log: readonly string[]): number[] =>
   log.filter((line) => line.startsWith('TOP ')).map((line) => Number(line.split(' ')[1]));
 
@@ -30,11 +37,7 @@ describe('mailbox store load order', () => {
   it('lists with UIDL and LIST, then fetches headers newest first, pipelined', async () => {
     const mailbox = new FakeMailbox(sampleMessages(300));
     const connection = await loggedIn(mailbox);
-    const store = createMailboxStore({
-      cache: createHeaderCache(createDatabase()),
-      hidden: signal(new Set<string>()),
-      firstPage: 50,
-    });
+    const { store } = newStore({ firstPage: 50 });
     await store.list(connection.session, 'main/alice');
     // With nothing cached: STAT and LIST together, then (on STAT's count, not
     // after the whole LIST) the newest page's headers ahead of UIDL, so the
@@ -65,10 +68,7 @@ describe('mailbox store load order', () => {
   it('fetches the rows on screen before any other', async () => {
     const mailbox = new FakeMailbox(sampleMessages(400));
     const connection = await loggedIn(mailbox);
-    const store = createMailboxStore({
-      cache: createHeaderCache(createDatabase()),
-      hidden: signal(new Set<string>()),
-    });
+    const { store } = newStore();
     // A reconnect while scrolled: the view already reports what is on screen.
     store.prepare('main/alice');
     store.setVisible(['u17', 'u16', 'u15']);
@@ -83,10 +83,7 @@ describe('mailbox store load order', () => {
       capabilities: ['TOP', 'UIDL', 'USER'],
     });
     const connection = await loggedIn(mailbox);
-    const store = createMailboxStore({
-      cache: createHeaderCache(createDatabase()),
-      hidden: signal(new Set<string>()),
-    });
+    const { store } = newStore();
     await store.list(connection.session, 'main/alice');
     await store.fillHeaders(connection.session);
     expect(tops(mailbox.log)).toHaveLength(20);
@@ -95,8 +92,7 @@ describe('mailbox store load order', () => {
   it('treats a mailbox without UIDL as read-only and caches nothing', async () => {
     const mailbox = new FakeMailbox(sampleMessages(5), { capabilities: ['TOP', 'USER'] });
     const connection = await loggedIn(mailbox);
-    const cache = createHeaderCache(createDatabase());
-    const store = createMailboxStore({ cache, hidden: signal(new Set<string>()) });
+    const { store, cache } = newStore();
     await store.list(connection.session, 'main/alice');
     await store.fillHeaders(connection.session);
     expect(store.isReadOnly.value).toBe(true);
@@ -116,8 +112,7 @@ describe('mailbox store load order', () => {
       const mailbox = new FakeMailbox(sampleMessages(2));
       mailbox.hook = (line) => (line === 'UIDL' ? `+OK\r\n${lines}.\r\n` : undefined);
       const connection = await loggedIn(mailbox);
-      const cache = createHeaderCache(createDatabase());
-      const store = createMailboxStore({ cache, hidden: signal(new Set<string>()) });
+      const { store, cache } = newStore();
       await store.list(connection.session, 'main/alice');
       await store.fillHeaders(connection.session);
       expect(store.isReadOnly.value).toBe(true);
@@ -135,8 +130,7 @@ describe('mailbox store load order', () => {
     const mailbox = new FakeMailbox(sampleMessages(2));
     mailbox.hook = (line) => (line === 'UIDL' ? `+OK\r\n1 u1\r\n2 ${odd}\r\n.\r\n` : undefined);
     const connection = await loggedIn(mailbox);
-    const cache = createHeaderCache(createDatabase());
-    const store = createMailboxStore({ cache, hidden: signal(new Set<string>()) });
+    const { store, cache } = newStore();
     await store.list(connection.session, 'main/alice');
     await store.fillHeaders(connection.session);
     expect(store.isReadOnly.value).toBe(false);
@@ -164,11 +158,7 @@ describe('a STAT that fails or lies', () => {
       const mailbox = new FakeMailbox(sampleMessages(120));
       mailbox.hook = (line) => (line === 'STAT' ? reply : undefined);
       const connection = await loggedIn(mailbox);
-      const store = createMailboxStore({
-        cache: createHeaderCache(createDatabase()),
-        hidden: signal(new Set<string>()),
-        firstPage: 50,
-      });
+      const { store } = newStore({ firstPage: 50 });
       await store.list(connection.session, 'main/alice');
       expect(store.rows.value).toHaveLength(120);
       expect(connection.session.state).toBe('transaction');

@@ -6,11 +6,13 @@
 //
 //   npm run bench:load [-- --duration 30s] [--sessions 500] [--mechanism PLAIN]
 
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { benchArgs, MESSAGES, startFlood, startLoadWorld } from './support/load-world.ts';
 import {
   commonVerdicts,
   floodLines,
+  gatewayConfigLines,
+  loadAverage,
   loadLines,
   logLines,
   mib,
@@ -25,26 +27,15 @@ import { runLoad } from './support/pop3-load.ts';
 // bottleneck. The gateway relays either without looking inside.
 const args = benchArgs({ durationMs: 120_000, sessions: 500, mechanism: 'PLAIN' });
 
-const load = (): string =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
-
 console.log(
   `bench:load — ${args.sessions} concurrent sessions for ${args.durationMs / 1000} s` +
-    ` (Node ${process.version}, ${cpus().length} cores, load average ${load()} at start)`,
+    ` (Node ${process.version}, ${cpus().length} cores, load average ${loadAverage()} at start)`,
 );
 const world = await startLoadWorld(args.sessions);
 const { gateway } = world;
 let isPass: boolean | undefined;
 try {
-  console.log(
-    `gateway: server/main.ts, pid ${gateway.pid}; configuration:\n` +
-      Object.entries(gateway.env)
-        .map(([key, value]) => `  ${key}=${value}`)
-        .join('\n') +
-      '\n  (every other limit at its default: MAX_SESSIONS_PER_IP=5, UPGRADES_PER_MINUTE=20, …)',
-  );
+  console.log(gatewayConfigLines(gateway));
   console.log(
     `Dovecot ${world.dovecot.host}:${world.dovecot.implicitPort} (implicit TLS), ${args.sessions} users` +
       ` × ${MESSAGES} messages (1–46 KiB); sign-in ${args.mechanism};` +
@@ -94,7 +85,7 @@ try {
   console.log(upstreamConnectLine(metrics));
   console.log(
     `load generator: ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(1)} CPU seconds;` +
-      ` address waits ${world.pool.waits}; machine load average ${load()} at the end`,
+      ` address waits ${world.pool.waits}; machine load average ${loadAverage()} at the end`,
   );
   for (const line of floodLines(report)) console.log(line);
   const summary = await summarizeLog(gateway);

@@ -6,11 +6,13 @@
 //
 //   npm run bench:soak [-- --duration 10m] [--sessions 200] [--mechanism PLAIN]
 
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { benchArgs, MESSAGES, startFlood, startLoadWorld } from './support/load-world.ts';
 import {
   commonVerdicts,
   floodLines,
+  gatewayConfigLines,
+  loadAverage,
   loadLines,
   logLines,
   median,
@@ -39,27 +41,16 @@ interface Sample {
   completed: number;
 }
 
-const load = (): string =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
-
 console.log(
   `bench:soak — ${args.sessions} concurrent sessions for ${args.durationMs / 1000} s,` +
     ` memory every ${SAMPLE_MS / 1000} s, warm-up ${warmUpMs / 1000} s` +
-    ` (Node ${process.version}, ${cpus().length} cores, load average ${load()} at start)`,
+    ` (Node ${process.version}, ${cpus().length} cores, load average ${loadAverage()} at start)`,
 );
 const world = await startLoadWorld(args.sessions);
 const { gateway } = world;
 let isPass: boolean | undefined;
 try {
-  console.log(
-    `gateway: server/main.ts, pid ${gateway.pid}; configuration:\n` +
-      Object.entries(gateway.env)
-        .map(([key, value]) => `  ${key}=${value}`)
-        .join('\n') +
-      '\n  (every other limit at its default: MAX_SESSIONS_PER_IP=5, UPGRADES_PER_MINUTE=20, …)',
-  );
+  console.log(gatewayConfigLines(gateway));
   console.log(
     `Dovecot (implicit TLS), ${args.sessions} users × ${MESSAGES} messages; sign-in ${args.mechanism};` +
       ` clients: ${world.clientAddresses}\n`,
@@ -127,7 +118,7 @@ try {
   );
   console.log(
     `gateway process: ${cpu.toFixed(1)} CPU seconds in all, peak RSS ${mib(gateway.proc().peakRss)};` +
-      ` machine load average ${load()} at the end`,
+      ` machine load average ${loadAverage()} at the end`,
   );
   for (const line of floodLines(report)) console.log(line);
   const summary = await summarizeLog(gateway);

@@ -2,6 +2,7 @@
 // breakdowns, what the hostile flood met, the gateway's own log in numbers,
 // and PASS/FAIL lines against the targets. Formats; measures nothing.
 
+import { loadavg } from 'node:os';
 import { LIMIT_KEYS } from '../../server/config-keys.ts';
 import { HOSTILE_ADDRESS } from './load-world.ts';
 import type { GatewayLogLine, GatewayProcess } from './gateway-process.ts';
@@ -198,4 +199,22 @@ export function commonVerdicts(
         ' dropped by the gateway or let go by the flood',
     ),
   ];
+}
+
+/** The machine's load average now, for the header line of a run. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
+
+/** How the gateway under test was started: its pid and every setting it was given. */
+export function gatewayConfigLines(gateway: GatewayProcess): string {
+  return (
+    `gateway: server/main.ts, pid ${gateway.pid}; configuration:\n` +
+    Object.entries(gateway.env)
+      .map(([key, value]) => `  ${key}=${value}`)
+      .join('\n') +
+    '\n  (every other limit at its default: MAX_SESSIONS_PER_IP=5, UPGRADES_PER_MINUTE=20, …)'
+  );
 }

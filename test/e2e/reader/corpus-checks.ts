@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import type { RecordedRequest } from '../../support/browser.ts';
 import type { RenderReport } from '../../support/reader-harness/api.ts';
 import type { EXPECTATIONS } from './expectations.ts';
 
@@ -98,5 +99,40 @@ export function assertReport(
     expect(attachment.download).not.toMatch(/[/\\]/);
     expect(hasBidiOrControl(attachment.download)).toBe(false);
     expect(hasBidiOrControl(attachment.text)).toBe(false);
+  }
+}
+
+/**
+ * Remote content (SECURITY.md 46): exactly the expected images are offered,
+ * and the bar says so when there are any. `port` is the recorder's.
+ */
+export function assertRemoteOffer(
+  report: RenderReport,
+  expected: NonNullable<(typeof EXPECTATIONS)[string]>,
+  port: number,
+): void {
+  const origin = `https://127.0.0.1:${port}`;
+  expect(report.remoteUrls.map((u) => u.replace(origin, '')).sort()).toEqual(
+    [...(expected.remote ?? [])].sort(),
+  );
+  if (expected.remote?.length) {
+    expect(report.blockedRemote).toBeGreaterThanOrEqual(expected.remote.length);
+    expect(report.remoteBar).toContain('remote');
+  } else {
+    expect(report.remoteBar).toBeNull();
+  }
+}
+
+/** After the opt-in: only the expected images were fetched, as images, without a Referer. */
+export function assertRemoteLoads(
+  requests: readonly RecordedRequest[],
+  expected: NonNullable<(typeof EXPECTATIONS)[string]>,
+): void {
+  expect(requests.length).toBeGreaterThan(0);
+  for (const request of requests) {
+    expect(expected.remote).toContain(request.path);
+    expect(request.headers.referer).toBeUndefined();
+    expect(request.headers['sec-fetch-dest']).toBe('image');
+    expect(request.method).toBe('GET');
   }
 }

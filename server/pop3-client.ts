@@ -32,12 +32,9 @@ export async function openPop3Session(
     options.session,
   );
   session.receive(connection.greeting);
-  // A plain Uint8Array view: the shared codec hands out what it was given.
-  socket.on('data', (chunk: Buffer) =>
-    session.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)),
-  );
+  // A copy: the shared codec hands out what it was given, and views are reused.
+  connection.receive((bytes) => session.receive(bytes.slice()));
   socket.on('close', () => session.transportClosed());
   socket.on('error', (error) => session.transportClosed(error));
-  socket.resume();
   return { session, connection };
 }

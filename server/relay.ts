@@ -158,9 +158,10 @@ export class Relay {
       this.sendControl({ type: 'opened', v: 1, server: target.id, tls: this.tls });
       this.bytesDown += connection.greeting.length;
       this.deps.metrics.bytes('down', connection.greeting.length);
-      this.downstream.push(Buffer.from(connection.greeting));
+      this.downstream.push(connection.greeting);
       this.downstream.setSource(connection.socket);
       this.wireUpstream(connection.socket);
+      connection.receive((bytes) => this.onServerBytes(bytes));
       this.idleTimer = setTimeout(() => this.fail('GATEWAY_IDLE'), limits.idleTimeoutMs);
       this.timers.push(this.idleTimer);
     } catch (error) {
@@ -175,7 +176,6 @@ export class Relay {
   }
 
   private wireUpstream(socket: TLSSocket): void {
-    socket.on('data', (chunk: Buffer) => this.onServerBytes(chunk));
     socket.on('drain', () => {
       if (this.isClientPaused && this.state === 'open') {
         this.isClientPaused = false;
@@ -227,12 +227,13 @@ export class Relay {
     return true;
   }
 
-  private onServerBytes(chunk: Buffer): void {
+  /** `chunk` is a view reused after the call: the watch gets a copy, Downstream copies. */
+  private onServerBytes(chunk: Uint8Array): void {
     this.bytesDown += chunk.length;
     this.deps.metrics.bytes('down', chunk.length);
     if (this.bytesDown > this.deps.config.limits.maxBytesDown) return this.fail('GATEWAY_QUOTA');
     if (this.isWatching) {
-      const { events, error } = this.watch.receive(chunk);
+      const { events, error } = this.watch.receive(chunk.slice());
       for (const event of events) this.onAuthEvent(event);
       // Once in TRANSACTION: no more parsing, just relaying (issue 3).
       if (this.watch.isTransaction || error) this.isWatching = false;

@@ -7,6 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { UpstreamErrorCode } from '../shared/bridge/messages.ts';
 import { parseStatusLine } from '../shared/pop3/status.ts';
+import { ByteFeed, SHARED_READ_BUFFER, type Sink } from './byte-feed.ts';
 
 /** Where to connect; comes from configuration only (SECURITY.md item 8). */
 export interface UpstreamTarget {
@@ -41,15 +42,19 @@ export const MAX_GREETING_LINE = 8192;
 
 export interface UpstreamConnection {
   /**
-   * The verified TLS socket, not yet flowing and with no `data` listener:
-   * attach yours and bytes flow from the first one after the greeting (calling
-   * `resume()` is harmless). An `error` listener is attached so
-   * a failure before you attach yours cannot crash the process; the socket
-   * still emits `close`.
+   * The verified TLS socket: write to it, pause it, watch `close`, destroy
+   * it; read it with `receive`, never with `data`. An `error` listener is
+   * attached so a failure before you attach yours cannot crash the process;
+   * the socket still emits `close`.
    */
   socket: tls.TLSSocket;
   /** The greeting line including CRLF, already read (for STLS: the plaintext one). */
   greeting: Uint8Array;
+  /**
+   * Every byte after the greeting, in order, goes to `sink` from now on; what
+   * arrived before the call comes first. Views are reused: copy what you keep.
+   */
+  receive(sink: Sink): void;
   tls: { protocol: string; cipher: string; authorized: true };
   /** Milliseconds from the start until the connection was ready. */
   connectMs: number;
@@ -189,19 +194,51 @@ interface Line {
   rest: Uint8Array;
 }
 
+/** Hands each chunk to `onChunk` until the returned function is called. */
+type Subscribe = (onChunk: (chunk: Uint8Array) => boolean) => () => void;
+
 /**
- * Read one CRLF line, at most MAX_GREETING_LINE octets, with `readable` and
- * `read()`: once the listener is gone the stream is back in its initial
- * (non-flowing) state, so the caller's first `data` listener starts the flow.
+ * A plaintext socket's chunks, with `readable` and `read()`: once unsubscribed
+ * the stream is back in its initial (non-flowing) state for the TLS layer.
+ */
+function plaintextChunks(socket: net.Socket): Subscribe {
+  return (onChunk) => {
+    const onReadable = (): void => {
+      for (
+        let chunk = socket.read() as Buffer | null;
+        chunk;
+        chunk = socket.read() as Buffer | null
+      ) {
+        if (onChunk(chunk)) return;
+      }
+    };
+    socket.on('readable', onReadable);
+    return () => socket.off('readable', onReadable);
+  };
+}
+
+/** A feed's chunks; what arrives after the line is held for the next sink. */
+function feedChunks(feed: ByteFeed): Subscribe {
+  return (onChunk) => {
+    feed.attach((chunk) => void onChunk(chunk));
+    return () => feed.detach();
+  };
+}
+
+/**
+ * Read one CRLF line, at most MAX_GREETING_LINE octets, from `socket`'s
+ * bytes as `chunks` delivers them. Chunks may be reused views: what is kept
+ * (the line, and the bytes after it in the same chunk) is copied.
  */
 function readLine(
   socket: net.Socket,
+  chunks: Subscribe,
   phase: UpstreamPhase,
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<Line> {
   return step<Line>(socket, phase, ms, signal, ({ resolve, reject }) => {
-    const chunks: Buffer[] = [];
+    const parts: Buffer[] = [];
     let length = 0;
     const bad = (why: string): true => {
       reject(
@@ -214,36 +251,25 @@ function readLine(
       return true;
     };
     /** True once the line is complete or refused. */
-    const consume = (chunk: Buffer): boolean => {
+    return chunks((chunk) => {
       const lf = chunk.indexOf(10);
       const end = lf < 0 ? length + chunk.length : length + lf + 1;
       if (end > MAX_GREETING_LINE) return bad(`is over ${MAX_GREETING_LINE} octets`);
       if (lf < 0) {
-        chunks.push(chunk);
+        parts.push(Buffer.from(chunk));
         length += chunk.length;
         return false;
       }
-      chunks.push(chunk.subarray(0, lf + 1));
-      const line = Buffer.concat(chunks);
+      parts.push(Buffer.from(chunk.subarray(0, lf + 1)));
+      const line = Buffer.concat(parts);
       // RFC 1939 §3: lines end in CRLF; a bare LF or a NUL is not POP3.
       if (line.length < 2 || line[line.length - 2] !== 13) return bad('does not end in CRLF');
       if (line.subarray(0, -2).some((byte) => byte === 0 || byte === 13)) {
         return bad('has a NUL or a bare CR');
       }
-      resolve({ line: new Uint8Array(line), rest: chunk.subarray(lf + 1) });
+      resolve({ line: new Uint8Array(line), rest: chunk.slice(lf + 1) });
       return true;
-    };
-    const onReadable = (): void => {
-      for (
-        let chunk = socket.read() as Buffer | null;
-        chunk;
-        chunk = socket.read() as Buffer | null
-      ) {
-        if (consume(chunk)) return;
-      }
-    };
-    socket.on('readable', onReadable);
-    return () => socket.off('readable', onReadable);
+    });
   });
 }
 
@@ -281,6 +307,45 @@ function ignoreLateErrors(): void {
   // Parked listener: see UpstreamConnection.socket.
 }
 
+/** Wait for the TCP connection, then turn Nagle off (POP3 is request/response). */
+async function connected(
+  socket: net.Socket,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  await step<void>(socket, 'connect', ms, signal, ({ resolve }) => {
+    socket.once('connect', () => resolve());
+    return () => socket.removeAllListeners('connect');
+  });
+  socket.setNoDelay(true);
+}
+
+/** RFC 2595 in plaintext: read the greeting, send STLS, read +OK; returns the greeting. */
+async function negotiateStls(
+  raw: net.Socket,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array> {
+  const chunks = plaintextChunks(raw);
+  const greeting = await readLine(raw, chunks, 'greeting', ms, signal);
+  checkGreeting(greeting);
+  // RFC 2595 §4 and CVE-2021-23953-class injection: nothing may follow the
+  // greeting before our command, and nothing may follow the +OK before the
+  // handshake. Such bytes are refused, never relayed.
+  if (greeting.rest.length > 0) {
+    throw upstreamError('UPSTREAM_STLS_FAILED', 'bytes after the greeting', 'stls');
+  }
+  raw.write('STLS\r\n');
+  const reply = await readLine(raw, chunks, 'stls', ms, signal);
+  if (statusOf(reply.line)?.kind !== 'ok') {
+    throw upstreamError('UPSTREAM_STLS_FAILED', 'server refused STLS', 'stls');
+  }
+  if (reply.rest.length > 0) {
+    throw upstreamError('UPSTREAM_STLS_FAILED', 'bytes after the STLS reply', 'stls');
+  }
+  return greeting.line;
+}
+
 /**
  * Connect, verify TLS and read the greeting. Plaintext is never an option:
  * every path ends in a verified TLS socket or an UpstreamError.
@@ -293,76 +358,82 @@ export async function connectUpstream(
   const { signal } = options;
   const started = performance.now();
   if (signal?.aborted) throw upstreamError('UPSTREAM_ABORTED', 'aborted', 'connect');
-  const raw = net.connect({ host: target.host, port: target.port });
-  raw.on('error', ignoreLateErrors);
-  let secure: tls.TLSSocket | undefined;
+  const feed = new ByteFeed();
+  const servername = target.servername ?? (net.isIP(target.host) ? undefined : target.host);
+  const tlsOptions = {
+    host: target.host,
+    ...(servername === undefined ? {} : { servername }),
+    secureContext: secureContextFor(target.ca),
+    rejectUnauthorized: true,
+  };
+  let socket: tls.TLSSocket | undefined;
+  let raw: net.Socket | undefined;
   try {
-    await step<void>(raw, 'connect', timeouts.connectMs, signal, ({ resolve }) => {
-      raw.once('connect', () => resolve());
-      return () => raw.removeAllListeners('connect');
-    });
-    raw.setNoDelay(true);
-
     let plainGreeting: Uint8Array | undefined;
-    if (target.tls === 'starttls') {
-      const greeting = await readLine(raw, 'greeting', timeouts.greetingMs, signal);
-      checkGreeting(greeting);
-      // RFC 2595 §4 and CVE-2021-23953-class injection: nothing may follow the
-      // greeting before our command, and nothing may follow the +OK before the
-      // handshake. Such bytes are refused, never relayed.
-      if (greeting.rest.length > 0) {
-        throw upstreamError('UPSTREAM_STLS_FAILED', 'bytes after the greeting', 'stls');
-      }
-      raw.write('STLS\r\n');
-      const reply = await readLine(raw, 'stls', timeouts.greetingMs, signal);
-      if (statusOf(reply.line)?.kind !== 'ok') {
-        throw upstreamError('UPSTREAM_STLS_FAILED', 'server refused STLS', 'stls');
-      }
-      if (reply.rest.length > 0) {
-        throw upstreamError('UPSTREAM_STLS_FAILED', 'bytes after the STLS reply', 'stls');
-      }
-      plainGreeting = greeting.line;
+    if (target.tls === 'implicit') {
+      // Node honours `onread` (documented for tls.connect, missing from its
+      // types) only when it opens the TCP connection itself.
+      const options: tls.ConnectionOptions & net.ConnectOpts = {
+        ...tlsOptions,
+        port: target.port,
+        onread: {
+          buffer: SHARED_READ_BUFFER,
+          callback: (length, buffer) => {
+            feed.deliver(buffer.subarray(0, length));
+            return true; // pausing is the feed's and the caller's business
+          },
+        },
+      };
+      socket = tls.connect(options);
+      socket.on('error', ignoreLateErrors);
+      await connected(socket, timeouts.connectMs, signal);
+    } else {
+      raw = net.connect({ host: target.host, port: target.port });
+      raw.on('error', ignoreLateErrors);
+      await connected(raw, timeouts.connectMs, signal);
+      plainGreeting = await negotiateStls(raw, timeouts.greetingMs, signal);
+      socket = tls.connect({ ...tlsOptions, socket: raw });
+      socket.on('error', ignoreLateErrors);
+      socket.on('data', feed.deliver);
     }
-
-    const servername = target.servername ?? (net.isIP(target.host) ? undefined : target.host);
-    const socket = tls.connect({
-      socket: raw,
-      host: target.host,
-      ...(servername === undefined ? {} : { servername }),
-      secureContext: secureContextFor(target.ca),
-      rejectUnauthorized: true,
-    });
-    secure = socket;
-    socket.on('error', ignoreLateErrors);
-    await step<void>(socket, 'handshake', timeouts.handshakeMs, signal, ({ resolve, reject }) => {
-      socket.once('secureConnect', () => {
+    const secure = socket;
+    feed.source = secure;
+    await step<void>(secure, 'handshake', timeouts.handshakeMs, signal, ({ resolve, reject }) => {
+      secure.once('secureConnect', () => {
         // Belt and braces: rejectUnauthorized already refused a bad chain.
-        if (socket.authorized) resolve();
-        else reject(classifySocketError(socket.authorizationError, 'handshake'));
+        if (secure.authorized) resolve();
+        else reject(classifySocketError(secure.authorizationError, 'handshake'));
       });
-      return () => socket.removeAllListeners('secureConnect');
+      return () => secure.removeAllListeners('secureConnect');
     });
     let greeting = plainGreeting;
     if (greeting === undefined) {
-      const read = await readLine(socket, 'greeting', timeouts.greetingMs, signal);
+      const read = await readLine(
+        secure,
+        feedChunks(feed),
+        'greeting',
+        timeouts.greetingMs,
+        signal,
+      );
       checkGreeting(read);
-      // Keep whatever followed the greeting for the caller, in order.
-      if (read.rest.length > 0) socket.unshift(read.rest);
+      // Whatever followed the greeting reaches the caller's sink first.
+      feed.unshift(read.rest);
       greeting = read.line;
     }
     return {
-      socket,
+      socket: secure,
       greeting,
+      receive: (sink) => feed.attach(sink),
       tls: {
-        protocol: socket.getProtocol() ?? 'unknown',
-        cipher: socket.getCipher().name,
+        protocol: secure.getProtocol() ?? 'unknown',
+        cipher: secure.getCipher().name,
         authorized: true,
       },
       connectMs: performance.now() - started,
     };
   } catch (error) {
-    secure?.destroy();
-    raw.destroy();
+    socket?.destroy();
+    raw?.destroy();
     throw error instanceof UpstreamError ? error : classifySocketError(error, 'connect');
   }
 }

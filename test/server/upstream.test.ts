@@ -38,7 +38,7 @@ async function failure(target: UpstreamTarget, timeouts = {}): Promise<UpstreamE
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
 describe('connectUpstream: implicit TLS', () => {
-  it('verifies the certificate, reads the greeting, and hands over a paused socket', async () => {
+  it('verifies the certificate, reads the greeting, and hands over later bytes to receive', async () => {
     const { ca, good } = await testCerts();
     const stub = await track(startPop3Stub({ mode: 'implicit', cert: good }));
     const connection = await connectUpstream({
@@ -51,14 +51,17 @@ describe('connectUpstream: implicit TLS', () => {
     expect(connection.tls.authorized).toBe(true);
     expect(['TLSv1.2', 'TLSv1.3']).toContain(connection.tls.protocol);
     expect(connection.tls.cipher).toMatch(/\w/);
-    expect(connection.socket.readableFlowing).not.toBe(true);
-    expect(connection.socket.listenerCount('data')).toBe(0);
-    // The first `data` listener starts the flow; no resume() needed.
+    const chunks: Uint8Array[] = [];
     const reply = new Promise<string>((resolve) =>
-      connection.socket.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+      connection.receive((bytes) => {
+        chunks.push(bytes);
+        resolve(text(bytes.slice()));
+      }),
     );
     connection.socket.write('NOOP\r\n');
     expect(await reply).toBe('+OK\r\n');
+    // A plain view, so that slice() copies: a Buffer's slice() would not.
+    expect(Buffer.isBuffer(chunks[0])).toBe(false);
     connection.socket.destroy();
   });
 
@@ -75,10 +78,9 @@ describe('connectUpstream: implicit TLS', () => {
     });
     expect(text(connection.greeting)).toBe('+OK hi\r\n');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const rest = new Promise<string>((resolve) =>
-      connection.socket.once('data', (chunk: Buffer) => resolve(chunk.toString())),
-    );
-    expect(await rest).toBe('+OK extra\r\n');
+    const received: string[] = [];
+    connection.receive((bytes) => received.push(text(bytes.slice())));
+    expect(received).toEqual(['+OK extra\r\n']);
     connection.socket.destroy();
   });
 
@@ -251,11 +253,11 @@ describe('connectUpstream: STLS (RFC 2595)', () => {
     });
     expect(text(connection.greeting)).toBe('+OK <1.2@stub> plain\r\n');
     expect(connection.tls.authorized).toBe(true);
-    const reply = new Promise<string>((resolve) =>
-      connection.socket.once('data', (chunk: Buffer) => resolve(chunk.toString())),
-    );
+    const reply = new Promise<Uint8Array>((resolve) => connection.receive(resolve));
     connection.socket.write('NOOP\r\n');
-    expect(await reply).toBe('+OK\r\n');
+    const bytes = await reply;
+    expect(text(bytes)).toBe('+OK\r\n');
+    expect(Buffer.isBuffer(bytes)).toBe(false);
     expect(stub.lines).toEqual(['STLS', 'NOOP']);
     connection.socket.destroy();
   });

@@ -8,7 +8,7 @@ import {
   type CloseCode,
   type GatewayErrorCode,
 } from '../shared/bridge/messages.ts';
-import type { UpstreamErrorCode } from './upstream.ts';
+import type { UpstreamErrorCode } from './upstream-errors.ts';
 import type { BridgeErrorCode } from '../shared/bridge/errors.ts';
 
 export type { GatewayErrorCode };

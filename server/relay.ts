@@ -16,7 +16,8 @@ import { logAuthFailure, logSessionClose, logSessionOpen, type Logger } from './
 import type { Metrics } from './metrics.ts';
 import type { Throttle } from './throttle.ts';
 import { Downstream } from './downstream.ts';
-import { connectUpstream, UpstreamError } from './upstream.ts';
+import { connectUpstream } from './upstream.ts';
+import { UpstreamError } from './upstream-errors.ts';
 
 export interface RelayDeps {
   config: Pick<Config, 'upstreams' | 'limits'>;

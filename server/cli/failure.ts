@@ -2,7 +2,8 @@
 // stable exit code. Branches on error codes, never on message text.
 
 import { Pop3Error, Pop3ReplyError } from '../../shared/pop3/errors.ts';
-import { UpstreamError, type UpstreamTarget } from '../upstream.ts';
+import { UpstreamError } from '../upstream-errors.ts';
+import type { UpstreamTarget } from '../upstream.ts';
 import { UsageError } from './args.ts';
 
 export const EXIT = {

@@ -3,7 +3,8 @@
 // hostile greetings and STLS injection (SECURITY.md items 11–13).
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectUpstream, UpstreamError, type UpstreamTarget } from '../../server/upstream.ts';
+import { UpstreamError } from '../../server/upstream-errors.ts';
+import { connectUpstream, type UpstreamTarget } from '../../server/upstream.ts';
 import {
   startPop3Stub,
   startTcpStub,

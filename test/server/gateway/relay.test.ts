@@ -1,8 +1,10 @@
 // One session through the gateway against scripted upstreams: the open
 // handshake, line checks, TLS failures, timeouts, idle, quota, heartbeat and
 // upstream closes. Each refusal has its code; the gateway serves on
-// (SECURITY.md items 8, 11–13, 17–19, 29, 30 and issue 3's tests).
+// (SECURITY.md items 8, 11–13, 17–19, 29, 30 and issue 3's tests). Then
+// concurrent sessions, which must never see each other's bytes.
 
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../../shared/bridge/messages.ts';
 import {
@@ -361,5 +363,52 @@ describe('ends of a session', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
     await expect.poll(() => stub.sockets.size).toBe(1);
+  });
+});
+
+describe('concurrent sessions', () => {
+  it('each gets exactly its own server bytes while their reads interleave', async () => {
+    // Every implicit-TLS upstream reads into one shared buffer: a view kept
+    // past its read would hand one user's mail to another, or garble it.
+    const size = 3 * 1024 * 1024;
+    const body = (seed: number): Buffer =>
+      Buffer.from(Uint8Array.from({ length: size }, (_, i) => (i + (i >> 9) + seed * 37) & 0xff));
+    let seeds = 0;
+    const stream = (socket: Socket, bytes: Buffer, at = 0): void => {
+      while (at < bytes.length) {
+        const end = Math.min(at + 16 * 1024, bytes.length);
+        const more = socket.write(bytes.subarray(at, end));
+        at = end;
+        if (!more) return void socket.once('drain', () => stream(socket, bytes, at));
+      }
+    };
+    const { harness } = await setup({
+      script: (line, socket) => {
+        if (line !== 'RETR 1') return defaultScript(line, socket);
+        const seed = ++seeds;
+        socket.write(`+OK ${seed}\r\n`);
+        stream(socket, body(seed));
+        return undefined;
+      },
+    });
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const client = await TestClient.open(harness, 'stub');
+        await login(client);
+        return { client, start: client.received.length };
+      }),
+    );
+    for (const { client } of clients) client.send('RETR 1\r\n');
+    const seen = new Set<number>();
+    for (const { client, start } of clients) {
+      await client.until(() => client.received.length - start >= size + '+OK 1\r\n'.length);
+      const reply = client.received.slice(start);
+      const seed = Number(/^\+OK (\d+)\r\n/.exec(reply)?.[1]);
+      seen.add(seed);
+      const got = reply.slice(reply.indexOf('\n') + 1);
+      expect(got.length).toBe(size);
+      expect(got === body(seed).toString('latin1')).toBe(true);
+    }
+    expect([...seen].sort()).toEqual([1, 2, 3, 4]);
   });
 });

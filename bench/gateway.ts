@@ -3,7 +3,7 @@
 // message, memory per idle session with 2,000 sessions open, and the NOOP
 // round trip with 200 active sessions. Prints figures; asserts nothing.
 
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import {
   ask,
@@ -30,8 +30,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const IDLE_SESSIONS = 2000;
 const ACTIVE_SESSIONS = 200;
 
-async function main(): Promise<void> {
-  const upstream = await startUpstream();
+/** A gateway in a process of its own, listening; resolves with it and its port. */
+async function startGatewayProcess(upstream: Upstream): Promise<[ChildProcess, number]> {
   const child = fork(import.meta.filename, ['--serve', JSON.stringify(upstream)], {
     execArgv: [
       '--import',
@@ -45,6 +45,12 @@ async function main(): Promise<void> {
     ],
   });
   const { port } = await nextMessage<{ port: number }>(child);
+  return [child, port];
+}
+
+async function main(): Promise<void> {
+  const upstream = await startUpstream();
+  const [child, port] = await startGatewayProcess(upstream);
   console.log(`bench:gateway (Node ${process.version}, gateway in its own process)\n`);
 
   // 1. RETR throughput, measured from a client process of its own so the
@@ -105,27 +111,39 @@ async function main(): Promise<void> {
     process.exit(0);
   }
 
-  // 2. Memory per idle session.
-  const before = await ask(child);
+  // 2. Memory per idle session, in a fresh gateway: memory the RETRs freed
+  // would otherwise be reused by the sessions and hide part of their cost.
+  child.kill();
+  const [fresh, freshPort] = await startGatewayProcess(upstream);
+  const before = await ask(fresh);
   const idle: Pipe[] = [];
   for (let batch = 0; batch < IDLE_SESSIONS / 100; batch++) {
-    idle.push(...(await Promise.all(Array.from({ length: 100 }, () => gatewayPipe(port)))));
+    idle.push(...(await Promise.all(Array.from({ length: 100 }, () => gatewayPipe(freshPort)))));
   }
-  const after = await ask(child);
+  const after = await ask(fresh);
   const perSession = (after.rss - before.rss) / IDLE_SESSIONS / 1024;
   const heapPerSession = (after.heapUsed - before.heapUsed) / IDLE_SESSIONS / 1024;
   console.log(`${after.sessions} idle sessions (greeting received, TLS upstream open):`);
   console.log(`  RSS per session  ${perSession.toFixed(1)} KiB (target ≤ 64 KiB)`);
   console.log(`  heap per session ${heapPerSession.toFixed(1)} KiB\n`);
   for (const pipe of idle) pipe.close();
+  // Their teardown and garbage are not part of the next measurement (a
+  // memory probe runs a full collection).
+  while ((await ask(fresh)).sessions > 0) await new Promise((r) => setTimeout(r, 100));
 
   // 3. NOOP round trips, 200 sessions at once.
   const directPipes = await Promise.all(
     Array.from({ length: ACTIVE_SESSIONS }, () => directPipe(upstream)),
   );
   const gatewayPipes = await Promise.all(
-    Array.from({ length: ACTIVE_SESSIONS }, () => gatewayPipe(port)),
+    Array.from({ length: ACTIVE_SESSIONS }, () => gatewayPipe(freshPort)),
   );
+  // One uncounted pass of each workload on both paths: this gateway process
+  // is new, and a first pass would measure its code being compiled.
+  for (const [, thinkMs] of NOOP_WORKLOADS) {
+    await noopRtts(directPipes, thinkMs);
+    await noopRtts(gatewayPipes, thinkMs);
+  }
   console.log(`NOOP round trip, ${ACTIVE_SESSIONS} sessions × ${NOOPS_PER_SESSION}:`);
   for (const [title, thinkMs] of NOOP_WORKLOADS) {
     const directRtts = await noopRtts(directPipes, thinkMs);
@@ -141,7 +159,7 @@ async function main(): Promise<void> {
   }
   for (const pipe of [...directPipes, ...gatewayPipes]) pipe.close();
 
-  child.kill();
+  fresh.kill();
   upstream.close();
   process.exit(0);
 }

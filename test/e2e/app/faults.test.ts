@@ -20,6 +20,7 @@ import {
   deleCounts,
   startFaultProxy,
   type CutPoint,
+  type FaultProxy,
   type FaultRule,
   type FaultVerb,
 } from '../../support/fault-proxy.ts';
@@ -230,16 +231,59 @@ async function proxied(server = dovecot) {
   };
 }
 
+type App = Awaited<ReturnType<typeof signIn>>;
+
+interface Scenario {
+  user: string;
+  /** UIDL by Message-ID, read before the test acts. */
+  uidls: Map<string, string>;
+  proxy: FaultProxy;
+  /** The app in a fresh profile, signed in as `user` through the proxied gateway. */
+  signIn: () => Promise<App>;
+}
+
+/**
+ * One test's world: a fresh mailbox (or `user` on `server`), its UIDLs, and a
+ * proxied gateway; the gateway, proxy and browser contexts go when `run` ends.
+ */
+async function scenario(
+  run: (world: Scenario) => Promise<void>,
+  options: { server?: Dovecot; user?: string } = {},
+): Promise<void> {
+  const server = options.server ?? dovecot;
+  const user = options.user ?? (await newMailbox());
+  const uidls = await otherClient(user, [], server);
+  const { proxy, gateway, dispose } = await proxied(server);
+  const apps: App[] = [];
+  try {
+    await run({
+      user,
+      uidls,
+      proxy,
+      signIn: async () => {
+        const app = await signIn(gateway.url, user);
+        apps.push(app);
+        return app;
+      },
+    });
+  } finally {
+    for (const app of apps) await app.context.close();
+    await dispose();
+  }
+}
+
+/** DELEs of the picked message the proxy saw in all sessions. */
+function totalDeles(proxy: FaultProxy, uidls: Map<string, string>): number {
+  return deleCounts(proxy, uidls.get(PICKED.id)!).reduce((a, b) => a + b, 0);
+}
+
 describe.concurrent('no mail lost, nothing unpicked deleted', () => {
   // First: its minute offline runs alongside the rest.
   it(
     'offline for a minute with a deletion pending and the reader open',
-    async ({ expect }) => {
-      const user = await newMailbox();
-      const uidls = await otherClient(user);
-      const { proxy, gateway, dispose } = await proxied();
-      try {
-        const app = await signIn(gateway.url, user);
+    ({ expect }) =>
+      scenario(async ({ user, uidls, proxy, signIn }) => {
+        const app = await signIn();
         await app.pick(PICKED.subject);
         await app.row(READ.subject).click();
         await app.page.getByText(READ.body).waitFor();
@@ -254,25 +298,18 @@ describe.concurrent('no mail lost, nothing unpicked deleted', () => {
         await app.settled(EXPECTED.length);
         expect(await idsOf(user)).toEqual(EXPECTED);
         await expect(app.page.getByText(READ.body).isVisible()).resolves.toBe(true);
-        expect(deleCounts(proxy, uidls.get(PICKED.id)!).reduce((a, b) => a + b, 0)).toBe(1);
-        await app.context.close();
-      } finally {
-        await dispose();
-      }
-    },
+        expect(totalDeles(proxy, uidls)).toBe(1);
+      }),
     TEST_MS,
   );
 
   for (const fault of CASES) {
     it(
       `${fault.name}: exactly the picked message goes`,
-      async ({ expect }) => {
-        const user = await newMailbox();
-        const uidls = await otherClient(user);
-        const { proxy, gateway, dispose } = await proxied();
-        try {
+      ({ expect }) =>
+        scenario(async ({ user, uidls, proxy, signIn }) => {
           const fired = fault.flow === 'session-start' ? fault.rules.map((r) => proxy.arm(r)) : [];
-          const app = await signIn(gateway.url, user);
+          const app = await signIn();
           if (fault.flow === 'session-start') {
             await Promise.all(fired);
             await app.settled(ORIGINAL.length);
@@ -287,28 +324,20 @@ describe.concurrent('no mail lost, nothing unpicked deleted', () => {
           await app.settled(EXPECTED.length);
           expect(await idsOf(user)).toEqual(EXPECTED);
           expect(proxy.armed()).toBe(0);
-          const deles = deleCounts(proxy, uidls.get(PICKED.id)!);
-          expect(deles.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+          expect(totalDeles(proxy, uidls)).toBeGreaterThan(0);
           const cut = proxy.connections.filter((c) => c.exchanges.some((e) => e.cut)).length;
           expect(cut).toBe(fault.rules.length);
           expect(app.errors).toEqual([]);
-          await app.context.close();
-        } finally {
-          await dispose();
-        }
-      },
+        }),
       TEST_MS,
     );
   }
 
   it(
     'QUIT sent, then cut: either outcome, and a re-apply only by UIDL',
-    async ({ expect }) => {
-      const user = await newMailbox();
-      const uidls = await otherClient(user);
-      const { proxy, gateway, dispose } = await proxied();
-      try {
-        const app = await signIn(gateway.url, user);
+    ({ expect }) =>
+      scenario(async ({ user, uidls, proxy, signIn }) => {
+        const app = await signIn();
         const cut = proxy.arm({ verb: 'QUIT', at: 'sent' });
         await app.pick(PICKED.subject);
         const quitting = await cut;
@@ -324,22 +353,15 @@ describe.concurrent('no mail lost, nothing unpicked deleted', () => {
         const isCommitted = !listing.includes(uidls.get(PICKED.id)!);
         expect(laterDeles).toBe(isCommitted ? 0 : 1);
         console.log(`QUIT cut after sending: ${isCommitted ? 'committed' : 'not committed'}`);
-        await app.context.close();
-      } finally {
-        await dispose();
-      }
-    },
+      }),
     TEST_MS,
   );
 
   it(
     'QUIT answered but the +OK lost: the next session finds it gone by UIDL, no DELE',
-    async ({ expect }) => {
-      const user = await newMailbox();
-      const uidls = await otherClient(user);
-      const { proxy, gateway, dispose } = await proxied();
-      try {
-        const app = await signIn(gateway.url, user);
+    ({ expect }) =>
+      scenario(async ({ user, uidls, proxy, signIn }) => {
+        const app = await signIn();
         const cut = proxy.arm({ verb: 'QUIT', at: 'unanswered' });
         await app.pick(PICKED.subject);
         const quitting = await cut;
@@ -350,21 +372,15 @@ describe.concurrent('no mail lost, nothing unpicked deleted', () => {
         const deles = deleCounts(proxy, uidls.get(PICKED.id)!);
         expect(deles[quitting.id - 1]).toBe(1);
         expect(deles.slice(quitting.id)).toEqual(deles.slice(quitting.id).map(() => 0));
-        await app.context.close();
-      } finally {
-        await dispose();
-      }
-    },
+      }),
     TEST_MS,
   );
 
   it(
     'another client deletes and new mail arrives before the DELE: only the pick goes',
-    async ({ expect }) => {
-      const user = await newMailbox();
-      const { proxy, gateway, dispose } = await proxied();
-      try {
-        const app = await signIn(gateway.url, user);
+    ({ expect }) =>
+      scenario(async ({ user, proxy, signIn }) => {
+        const app = await signIn();
         await app.pick(PICKED.subject);
         // Inside the Undo window: the browser goes offline and its session drops.
         await app.context.setOffline(true);
@@ -384,12 +400,8 @@ describe.concurrent('no mail lost, nothing unpicked deleted', () => {
           c.exchanges.filter((e) => e.verb === 'DELE').map((e) => e.line),
         );
         expect(deles).toEqual(['DELE 1']);
-        expect(deleCounts(proxy, uidls.get(PICKED.id)!).reduce((a, b) => a + b, 0)).toBe(1);
-        await app.context.close();
-      } finally {
-        await dispose();
-      }
-    },
+        expect(totalDeles(proxy, uidls)).toBe(1);
+      }),
     TEST_MS,
   );
 
@@ -397,21 +409,21 @@ describe.concurrent('no mail lost, nothing unpicked deleted', () => {
     'the POP3 server restarts mid-session: the pending deletion lands once it is back',
     async ({ expect }) => {
       const own = await startDovecot();
-      const user = 'alice';
-      await own.addMessages(user, MESSAGES);
-      const uidls = await otherClient(user, [], own);
-      const { proxy, gateway, dispose } = await proxied(own);
       try {
-        const app = await signIn(gateway.url, user);
-        await app.pick(PICKED.subject);
-        await own.restart(2000);
-        expect(await idsOf(user, own)).toEqual(ORIGINAL);
-        await app.settled(EXPECTED.length);
-        expect(await idsOf(user, own)).toEqual(EXPECTED);
-        expect(deleCounts(proxy, uidls.get(PICKED.id)!).reduce((a, b) => a + b, 0)).toBe(1);
-        await app.context.close();
+        await own.addMessages('alice', MESSAGES);
+        await scenario(
+          async ({ user, uidls, proxy, signIn }) => {
+            const app = await signIn();
+            await app.pick(PICKED.subject);
+            await own.restart(2000);
+            expect(await idsOf(user, own)).toEqual(ORIGINAL);
+            await app.settled(EXPECTED.length);
+            expect(await idsOf(user, own)).toEqual(EXPECTED);
+            expect(totalDeles(proxy, uidls)).toBe(1);
+          },
+          { server: own, user: 'alice' },
+        );
       } finally {
-        await dispose();
         await own.stop();
       }
     },
@@ -451,7 +463,7 @@ describe.concurrent('no mail lost, nothing unpicked deleted', () => {
         });
         await app.settled(EXPECTED.length);
         expect(await idsOf(user)).toEqual(EXPECTED);
-        expect(deleCounts(proxy, uidls.get(PICKED.id)!).reduce((a, b) => a + b, 0)).toBe(1);
+        expect(totalDeles(proxy, uidls)).toBe(1);
         await app.context.close();
       } finally {
         await gateway.terminate();

@@ -266,6 +266,16 @@ async function expectInbox(subjects: readonly string[]): Promise<void> {
   }
 }
 
+/** Every line the scripted server `id` received. */
+function linesOf(id: string): readonly string[] {
+  return upstreams.get(id)!.lines();
+}
+
+/** Whether the scripted server `id` received a line matching `pattern`. */
+function received(id: string, pattern: RegExp): boolean {
+  return linesOf(id).some((line) => pattern.test(line));
+}
+
 async function expectStatusReason(text: string): Promise<void> {
   await expect
     .poll(() => connectionStatus().innerText(), { timeout: 45_000, interval: 200 })
@@ -328,7 +338,7 @@ describe('sign-in against a hostile server ends in a plain-words error', () => {
   it('refuse-auth: -ERR to every login says "wrong password", then the gateway throttles', async () => {
     await signIn('refuse-auth');
     await expectSignInError(TEXT.wrongPassword);
-    const refused = upstreams.get('refuse-auth')!.lines();
+    const refused = linesOf('refuse-auth');
     // PLAIN, LOGIN, then USER/PASS: every offered mechanism was tried once, no APOP.
     expect(refused.filter((line) => /^(AUTH|USER)\b/.test(line)).length).toBeGreaterThanOrEqual(2);
     let attempts = 1;
@@ -349,7 +359,7 @@ describe('sign-in against a hostile server ends in a plain-words error', () => {
   it('stall-greeting: silence after the greeting times out after 60 s', async () => {
     await signIn('stall-greeting');
     await expect
-      .poll(() => upstreams.get('stall-greeting')!.lines().includes('CAPA'), { timeout: 30_000 })
+      .poll(() => linesOf('stall-greeting').includes('CAPA'), { timeout: 30_000 })
       .toBe(true);
     await expect(page.getByText('Signing in…').isVisible()).resolves.toBe(true);
     await context.clock.fastForward('01:01');
@@ -361,7 +371,7 @@ describe('servers that bend the rules but speak POP3 still work', () => {
   it('stls-995: STLS advertised on implicit TLS is never sent', async () => {
     await signIn('stls-995');
     await expectInbox([HELLO_SUBJECT, DOTS_SUBJECT]);
-    expect(upstreams.get('stls-995')!.lines()).not.toContain('STLS');
+    expect(linesOf('stls-995')).not.toContain('STLS');
     await toSignIn();
   });
 
@@ -387,23 +397,13 @@ describe('servers that bend the rules but speak POP3 still work', () => {
       `${gateway.url.replace('http:', 'ws:')}ws`,
     );
     expect(closeCode).toBe(4020);
-    expect(
-      upstreams
-        .get('xclient')!
-        .lines()
-        .some((line) => /^XCLIENT/i.test(line)),
-    ).toBe(false);
+    expect(received('xclient', /^XCLIENT/i)).toBe(false);
   });
 
   it('apop-long: a 300-byte APOP timestamp is not used; sign-in goes on without APOP', async () => {
     await signIn('apop-long');
     await expectInbox([HELLO_SUBJECT]);
-    expect(
-      upstreams
-        .get('apop-long')!
-        .lines()
-        .some((line) => line.startsWith('APOP')),
-    ).toBe(false);
+    expect(received('apop-long', /^APOP/)).toBe(false);
     // The user did not ask for APOP: nothing to warn about.
     await expect(page.getByText(TEXT.apopIgnored).count()).resolves.toBe(0);
     await toSignIn();
@@ -415,12 +415,7 @@ describe('servers that bend the rules but speak POP3 still work', () => {
     await signIn('apop-long');
     await expectInbox([HELLO_SUBJECT]);
     await page.getByText(TEXT.apopIgnored).waitFor();
-    expect(
-      upstreams
-        .get('apop-long')!
-        .lines()
-        .some((line) => line.startsWith('APOP')),
-    ).toBe(false);
+    expect(received('apop-long', /^APOP/)).toBe(false);
     await toSignIn();
   });
 
@@ -429,12 +424,7 @@ describe('servers that bend the rules but speak POP3 still work', () => {
     await preferApop();
     await signIn('good');
     await expectInbox([HELLO_SUBJECT]);
-    expect(
-      upstreams
-        .get('good')!
-        .lines()
-        .some((line) => line.startsWith('APOP alice')),
-    ).toBe(true);
+    expect(received('good', /^APOP alice/)).toBe(true);
     await expect(page.getByText(TEXT.apopIgnored).count()).resolves.toBe(0);
     await toSignIn();
   });
@@ -470,7 +460,7 @@ describe('servers that bend the rules but speak POP3 still work', () => {
     await expectInbox([HELLO_SUBJECT]);
     await toSignIn();
     await expect(signInAlert().count()).resolves.toBe(0);
-    expect(upstreams.get('after-quit')!.lines()).toContain('QUIT');
+    expect(linesOf('after-quit')).toContain('QUIT');
   });
 });
 
@@ -518,7 +508,7 @@ describe('a hostile listing or download ends in a plain-words error in the inbox
     await grid().getByRole('row').filter({ hasText: HELLO_SUBJECT }).click();
     await page.getByText('Downloading the message…').first().waitFor();
     await expect
-      .poll(() => upstreams.get('stall-retr')!.lines().includes('RETR 1'), { timeout: 30_000 })
+      .poll(() => linesOf('stall-retr').includes('RETR 1'), { timeout: 30_000 })
       .toBe(true);
     await context.clock.fastForward('01:01');
     await expectStatusReason(TEXT.timeout);

@@ -3,7 +3,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import { chromium, type Browser } from 'playwright-core';
 import { createServerCert } from '../../server/tls/certificates.ts';
@@ -38,7 +43,11 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-async function listen(server: Server): Promise<LoopbackServer> {
+/** Listen on a free loopback port; `close` ends open connections with `dropConnections`. */
+async function listen(
+  server: Server | NetServer,
+  dropConnections: () => void,
+): Promise<LoopbackServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
@@ -49,7 +58,7 @@ async function listen(server: Server): Promise<LoopbackServer> {
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        dropConnections();
         server.close(() => resolve());
       }),
   };
@@ -95,7 +104,7 @@ export function serveDirectory(
       }
     })();
   });
-  return listen(server);
+  return listen(server, () => server.closeAllConnections());
 }
 
 /** One request seen by the recorder. */
@@ -148,22 +157,10 @@ export async function startRequestRecorder(): Promise<RequestRecorder> {
       process.nextTick(() => socket.resume());
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+  const listening = await listen(server, () => {
+    for (const socket of sockets) socket.destroy();
   });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    clear: () => void requests.splice(0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...listening, requests, clear: () => void requests.splice(0) };
 }
 
 /** Remote URLs of a fixture (`http://127.0.0.1:REMOTE_PORT/…`) sent to the recorder over https. */

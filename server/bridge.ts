@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { isAccessAllowed, selectProtocol } from './access.ts';
 import type { Config } from './config.ts';
-import { logUpgradeRefused, type Logger } from './logging.ts';
+import { createRefusalLog, MAX_LOGGED_FIELD, type Logger } from './logging.ts';
 import type { Metrics } from './metrics.ts';
 import { clientAddress, compileTrust } from './network.ts';
 import { Relay, type RelayDeps } from './relay.ts';
@@ -53,6 +53,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const path = `${config.basePath}ws`;
   const trust = compileTrust(config.trustProxy);
   const sessions = new Set<Relay>();
+  const logRefusal = createRefusalLog(logger, (count) => metrics.logLinesDropped(count));
   let isDraining = false;
   const wss = new WebSocketServer({
     noServer: true,
@@ -68,6 +69,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     for (const relay of sessions) relay.heartbeat();
   }, limits.heartbeatMs);
   heartbeat.unref();
+  // docs/security.md: a ban reaches the sessions still signing in, at once.
+  const stopBans = throttle.onBan((ban) => {
+    for (const relay of [...sessions]) relay.onBan(ban);
+  });
 
   const deps: Omit<RelayDeps, 'onEnd'> = {
     config,
@@ -91,13 +96,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     const origin = request.headers.origin;
     const deny = (status: number, reason: string, headers?: Record<string, string>): void => {
       metrics.upgradeRefused(status, reason);
-      logUpgradeRefused(logger, {
-        ip,
-        status,
-        reason,
-        path: requestPath.slice(0, 200),
-        ...(origin ? { origin } : {}),
-      });
+      logRefusal({ ip, status, reason, path: requestPath, ...(origin ? { origin } : {}) });
       refuse(socket, status, headers);
     };
     if (isDraining) return deny(503, 'draining', { 'Retry-After': '1' });
@@ -135,7 +134,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       metrics.sessionOpened();
       const relay = new Relay(
         ws,
-        { sid, ip, origin },
+        { sid, ip, origin: origin?.slice(0, MAX_LOGGED_FIELD) },
         {
           ...deps,
           onEnd: (ended) => {
@@ -151,6 +150,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   async function shutdown(graceMs: number): Promise<void> {
     isDraining = true;
     clearInterval(heartbeat);
+    stopBans();
     for (const relay of sessions) relay.goingAway(limits.reconnectAfterMs);
     const deadline = Date.now() + graceMs;
     while (sessions.size > 0 && Date.now() < deadline) {

@@ -12,6 +12,7 @@ export interface Limits {
   authUserFailureLimit: number;
   authFailureWindowMs: number;
   authBanMs: number;
+  authDelayMs: number;
   openTimeoutMs: number;
   idleTimeoutMs: number;
   heartbeatMs: number;
@@ -80,6 +81,14 @@ export const LIMIT_KEYS: readonly LimitKey[] = [
   limit('AUTH_USER_FAILURE_LIMIT', 'authUserFailureLimit', 20, 1, 10_000, 'per server+user'),
   limit('AUTH_FAILURE_WINDOW_MS', 'authFailureWindowMs', 10 * MINUTE, 1000, 1440 * MINUTE, ''),
   limit('AUTH_BAN_MS', 'authBanMs', 15 * MINUTE, 1000, 1440 * MINUTE, 'refusal after the limit'),
+  limit(
+    'AUTH_DELAY_MS',
+    'authDelayMs',
+    1000,
+    0,
+    60_000,
+    'wait after a failed login, doubling per failure of the same user and address',
+  ),
   limit('OPEN_TIMEOUT_MS', 'openTimeoutMs', 10_000, 100, 60_000, 'wait for the open message'),
   limit('IDLE_TIMEOUT_MS', 'idleTimeoutMs', 15 * MINUTE, 100, 1440 * MINUTE, 'item 19; ≥10 min'),
   limit('HEARTBEAT_MS', 'heartbeatMs', 30_000, 100, 10 * MINUTE, 'ping interval (item 18)'),
@@ -121,14 +130,16 @@ export function helpText(): string {
     ['POP3_ID', 'server id the browser sends (main)'],
     ['CONFIG_FILE', 'JSON file with any of these keys, and SERVERS: [{id,label,host,port,'],
     ['', '  tls,caFile,servername}] for several upstreams; the environment wins'],
-    ['TRUST_PROXY', "express 'trust proxy': hop count, or CIDRs/loopback (never true"],
-    ['', '  unless the edge proxy overwrites X-Forwarded-For)'],
+    ['TRUST_PROXY', 'addresses/CIDRs of your reverse proxies (e.g. loopback, 10.0.0.5);'],
+    ['', '  X-Forwarded-For and ACCESS_HEADER are believed only from these'],
     ['ALLOWED_ORIGINS', 'comma-separated exact origins, e.g. https://mail.example.org'],
     ['', '  (default: http(s):// of ALLOWED_HOSTS)'],
     ['ALLOWED_HOSTS', 'accepted Host headers (default localhost/127.0.0.1/[::1]:PORT'],
     ['', '  and the hosts of ALLOWED_ORIGINS)'],
     ['ACCESS_HEADER', 'require this header, set by an authenticating trusted proxy'],
-    ['ACCESS_TOKEN_SECRET', 'require a signed token in Sec-WebSocket-Protocol (≥32 chars)'],
+    ['METRICS_PORT', 'serve /metrics on its own listener at this port (off by default)'],
+    ['METRICS_HOST', 'address of the metrics listener (127.0.0.1)'],
+    ['METRICS_TOKEN', 'or: serve /metrics on the main port to "Authorization: Bearer <token>"'],
     ['ALLOW_PUBLIC_BIND', '1 to allow a public HOST'],
     ['STATIC_DIR', 'built client (dist/client)'],
     ['LOG_LEVEL', 'fatal|error|warn|info|debug|trace|silent (info)'],

@@ -36,16 +36,17 @@ export function isPublicBind(host: string): boolean {
   return !isPrivateAddress(host);
 }
 
-/** Express's `trust proxy` semantics as a proxy-addr trust function (SECURITY.md item 23). */
+/**
+ * Express's `trust proxy` as a proxy-addr trust function (item 23): only the
+ * listed proxy addresses. Never a hop count, which trusts whatever peer
+ * connects directly and lets it name its own address.
+ */
 export function compileTrust(
-  value: boolean | number | string[],
+  proxies: readonly string[],
 ): (address: string, hop: number) => boolean {
-  if (value === true) return () => true;
-  if (value === false) return () => false;
-  if (typeof value === 'number') return (_address, hop) => hop < value;
-  return proxyaddr.compile(value);
+  if (proxies.length === 0) return () => false;
+  return proxyaddr.compile([...proxies]);
 }
-
 /**
  * The real client address: X-Forwarded-For is read only through proxies the
  * configuration trusts, right to left, never `split(',')[0]`.
@@ -55,4 +56,38 @@ export function clientAddress(
   trust: (address: string, hop: number) => boolean,
 ): string {
   return proxyaddr(request, trust);
+}
+
+/**
+ * The key every per-address limit counts under: an IPv4 address as itself
+ * (IPv4-mapped IPv6 folded to IPv4), an IPv6 address by its /64, the
+ * smallest block a home or a cloud host is given (RFC 6177), so one
+ * subscriber cannot escape a ban by walking through its own prefix.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped) return mapped;
+  if (isIP(address) !== 6) return address;
+  return `${expandIpv6(address).slice(0, 4).join(':')}::/64`;
+}
+
+/** The eight groups of an IPv6 address, without zone, each without leading zeros. */
+function expandIpv6(address: string): string[] {
+  const bare = address.split('%')[0] ?? address;
+  const [head = '', tail] = bare.split('::');
+  const toGroups = (part: string): string[] => {
+    if (part === '') return [];
+    const groups = part.split(':');
+    const last = groups.at(-1) ?? '';
+    // A trailing dotted quad (::ffff:1.2.3.4 forms) is two groups.
+    if (last.includes('.')) {
+      const [a = 0, b = 0, c = 0, d = 0] = last.split('.').map(Number);
+      groups.splice(-1, 1, ((a << 8) | b).toString(16), ((c << 8) | d).toString(16));
+    }
+    return groups;
+  };
+  const left = toGroups(head);
+  const right = tail === undefined ? [] : toGroups(tail);
+  const zeros = Array.from({ length: 8 - left.length - right.length }, () => '0');
+  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16).toString(16));
 }

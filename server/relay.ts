@@ -6,15 +6,17 @@
 
 import type { TLSSocket } from 'node:tls';
 import { WebSocket, type RawData } from 'ws';
-import { AuthWatch, type AuthEvent } from '../shared/bridge/auth-watch.ts';
+import { AuthWatch, type AttemptOutcome, type AuthEvent } from '../shared/bridge/auth-watch.ts';
 import { decodeClientMessage, encodeGatewayMessage } from '../shared/bridge/codec.ts';
 import { LineGuard, type CheckedLine } from '../shared/bridge/line-guard.ts';
+import type { BridgeError } from '../shared/bridge/errors.ts';
 import type { GatewayMessage } from '../shared/bridge/messages.ts';
 import type { Config, UpstreamConfig } from './config.ts';
 import { sessionEnding, type SessionErrorCode } from './errors.ts';
 import { logAuthFailure, logSessionClose, logSessionOpen, type Logger } from './logging.ts';
 import type { Metrics } from './metrics.ts';
-import type { Throttle } from './throttle.ts';
+import { addressKey } from './network.ts';
+import type { Attempt, AttemptRefusal, Ban, Throttle } from './throttle.ts';
 import { Downstream } from './downstream.ts';
 import { connectUpstream } from './upstream.ts';
 import { UpstreamError } from './upstream-errors.ts';
@@ -52,6 +54,16 @@ export class Relay {
   private hasSentQuit = false;
   private isClientPaused = false;
   private user: string | undefined;
+  /** The throttle's key of the name the session signs in as. */
+  private account: string | undefined;
+  /** Login attempts relayed and not yet answered, oldest first. */
+  private readonly attempts: Attempt[] = [];
+  /** Checked lines not yet relayed: they wait behind a login attempt's delay. */
+  private readonly outbox: CheckedLine[] = [];
+  private holdTimer: NodeJS.Timeout | undefined;
+  private closedByUpstream = false;
+  /** Why the line at the head of the outbox was refused; the session ends with it. */
+  private pendingRefusal: AttemptRefusal | BridgeError | undefined;
   private errorCode: SessionErrorCode | undefined;
   private readonly abort = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -180,13 +192,14 @@ export class Relay {
     socket.on('drain', () => {
       if (this.isClientPaused && this.state === 'open') {
         this.isClientPaused = false;
-        this.ws.resume();
+        if (!this.holdTimer) this.ws.resume();
       }
     });
     socket.on('error', (error) => this.deps.logger.debug({ sid: this.sid, err: error }, 'tls'));
     socket.on('close', () => {
       if (this.state !== 'open') return;
       this.downstream.flush();
+      this.closedByUpstream = true;
       // After the user's own QUIT (RFC 1939 §6) the server hangs up: a normal end.
       if (this.hasSentQuit) {
         this.state = 'closing';
@@ -202,30 +215,105 @@ export class Relay {
     if (this.bytesUp > this.deps.config.limits.maxBytesUp) return this.fail('GATEWAY_QUOTA');
     const result = this.guard.push(bytes);
     if (result.error) return this.fail(result.error.code, result.error.message);
-    if (result.lines.length === 0) return;
-    if (!this.checkLines(result.lines)) return;
-    const pending = this.isWatching ? this.watch.sent(result.lines) : undefined;
-    if (pending) return this.fail(pending.code, pending.message);
-    const out = result.lines.length === 1 ? result.lines[0]!.bytes : concat(result.lines);
+    this.outbox.push(...result.lines);
+    this.relayOutbox();
+  }
+
+  /**
+   * Relay checked lines in order until one must wait or be refused. A login
+   * attempt spends the allowance as it is relayed (docs/security.md, login
+   * limits), so however many are pipelined, no more reach the server than
+   * the allowance left; the first one past it ends the session.
+   */
+  private relayOutbox(): void {
+    const out: Uint8Array[] = [];
+    while (this.state === 'open' && !this.holdTimer && this.outbox.length > 0) {
+      const line = this.outbox[0]!;
+      const verdict = this.admit(line);
+      if (verdict === 'relay') {
+        out.push(this.outbox.shift()!.bytes);
+        continue;
+      }
+      if (typeof verdict === 'number') this.hold(verdict);
+      break;
+    }
+    if (out.length > 0 && this.upstream && !this.upstream.destroyed) this.writeUp(out);
+    if (this.state === 'open' && this.pendingRefusal) this.endLogin(this.pendingRefusal);
+  }
+
+  /** 'relay', a delay in ms before trying the line again, or 'stop' (the session ends). */
+  private admit(line: CheckedLine): 'relay' | 'stop' | number {
+    if (line.verb === 'QUIT') this.hasSentQuit = true;
+    if (!this.isWatching) return 'relay';
+    const role = this.watch.check(line);
+    if ('code' in role) return this.stop(role);
+    const { throttle } = this.deps;
+    const target = this.target?.id ?? '';
+    if (role.kind === 'attempt') {
+      const verdict = throttle.startAttempt(this.context.ip, target, role.account);
+      if (verdict.ok === 'wait') return verdict.waitMs;
+      if (!verdict.ok) return this.stop(verdict);
+      this.attempts.push(verdict.attempt);
+    } else if (role.kind === 'names') {
+      const attempt = this.attempts.at(-1);
+      const verdict = attempt ? throttle.nameAttempt(attempt, role.account) : { ok: true as const };
+      if (verdict.ok === 'wait') return verdict.waitMs;
+      if (!verdict.ok) return this.stop(verdict);
+    }
+    if (line.account !== undefined) this.account = line.account;
+    if (line.user) this.user = line.user;
+    this.watch.sent(line);
+    return 'relay';
+  }
+
+  /** Refuse this line and all after it; the session ends once what came before is relayed. */
+  private stop(reason: AttemptRefusal | BridgeError): 'stop' {
+    this.pendingRefusal = reason;
+    this.outbox.length = 0;
+    return 'stop';
+  }
+
+  private endLogin(reason: AttemptRefusal | BridgeError): void {
+    if ('code' in reason) return this.fail(reason.code, reason.message);
+    this.fail('GATEWAY_BANNED', `retry after ${reason.retryAfterS} s`);
+  }
+
+  /** The growing delay after failed logins: hold this line and every later one. */
+  private hold(ms: number): void {
+    this.ws.pause();
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      if (this.state !== 'open') return;
+      if (!this.isClientPaused) this.ws.resume();
+      this.relayOutbox();
+    }, ms);
+    this.timers.push(this.holdTimer);
+  }
+
+  private writeUp(out: readonly Uint8Array[]): void {
+    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out);
     // SECURITY.md 16, client→server: stop reading frames until TLS drains.
-    if (!this.upstream?.write(out) && !this.isClientPaused) {
+    if (!this.upstream?.write(bytes) && !this.isClientPaused) {
       this.isClientPaused = true;
       this.ws.pause();
     }
   }
 
-  private checkLines(lines: readonly CheckedLine[]): boolean {
-    for (const line of lines) {
-      if (line.verb === 'QUIT') this.hasSentQuit = true;
-      if (!line.user) continue;
-      this.user = line.user;
-      // Item 28: one account guessed from many addresses is refused too.
-      if (this.target && this.deps.throttle.isUserBlocked(this.target.id, line.user)) {
-        this.fail('GATEWAY_RATE_LIMITED');
-        return false;
-      }
-    }
-    return true;
+  /**
+   * A ban was just decided. A session still signing in from that address, or
+   * as that account from an address that may no longer try it, ends now.
+   */
+  onBan(ban: Ban): void {
+    if (!this.isWatching || this.state !== 'open') return;
+    const { ip } = this.context;
+    const target = this.target?.id ?? '';
+    const isHit =
+      ban.kind === 'address'
+        ? addressKey(ip) === ban.address
+        : ban.target === target &&
+          ban.account === this.account &&
+          !this.deps.throttle.maySignIn(ip, target, this.account);
+    if (isHit) this.fail('GATEWAY_BANNED', 'banned while signing in');
   }
 
   /** `chunk` is a view reused after the call: the watch gets a copy, Downstream copies. */
@@ -235,30 +323,42 @@ export class Relay {
     if (this.bytesDown > this.deps.config.limits.maxBytesDown) return this.fail('GATEWAY_QUOTA');
     if (this.isWatching) {
       const { events, error } = this.watch.receive(chunk.slice());
+      // What the server said reaches the browser before any ban it causes.
+      this.downstream.push(chunk);
       for (const event of events) this.onAuthEvent(event);
-      // Once in TRANSACTION: no more parsing, just relaying (issue 3).
-      if (this.watch.isTransaction || error) this.isWatching = false;
-      if (error) {
-        this.downstream.push(chunk);
-        return this.fail(error.code, error.message);
-      }
+      if (error) return this.fail(error.code, error.message);
+      return;
     }
     this.downstream.push(chunk);
   }
 
   private onAuthEvent(event: AuthEvent): void {
     if (event.user) this.user = event.user;
-    if (event.kind !== 'auth-failed' || !this.target) return;
-    const { ip, sid } = this.context;
-    this.deps.throttle.recordAuthFailure(ip, this.target.id, event.user);
-    this.deps.metrics.authFailed(this.target.id);
-    logAuthFailure(this.deps.logger, {
-      sid,
-      ip,
-      target: this.target.id,
-      user: event.user,
-      verb: event.verb,
-    });
+    if (event.kind === 'authenticated') {
+      // Once in TRANSACTION: no more parsing, just relaying. Attempts
+      // pipelined behind the login reach a server that no longer checks them.
+      this.isWatching = false;
+      this.settleAll('neutral');
+      return;
+    }
+    const attempt = this.attempts.shift();
+    if (attempt) this.settle(attempt, event.outcome, event.verb, event.user);
+  }
+
+  /** The one place a login attempt is counted: throttle, metric and fail2ban line. */
+  private settle(attempt: Attempt, outcome: AttemptOutcome, verb: string, user?: string): void {
+    if (attempt.isSettled) return;
+    if (outcome === 'failed' && this.target) {
+      const { ip, sid } = this.context;
+      this.deps.metrics.authFailed(this.target.id);
+      logAuthFailure(this.deps.logger, { sid, ip, target: this.target.id, user, verb });
+    }
+    // Last: a ban it causes closes sessions, this one included.
+    this.deps.throttle.settle(attempt, outcome);
+  }
+
+  private settleAll(outcome: AttemptOutcome): void {
+    for (const attempt of this.attempts.splice(0)) this.settle(attempt, outcome, 'AUTH', this.user);
   }
 
   private destroyUpstream(): void {
@@ -282,6 +382,15 @@ export class Relay {
     this.state = 'closed';
     for (const timer of this.timers) clearTimeout(timer);
     this.destroyUpstream();
+    // An attempt the server never answered: when the browser or the guard
+    // ended the session, it may have been a guess whose answer the client
+    // did not wait for, so it counts; when the server went away, it does not.
+    const isServerSide =
+      this.errorCode !== undefined &&
+      (this.errorCode.startsWith('UPSTREAM_') ||
+        this.errorCode === 'BRIDGE_SERVER_PROTOCOL' ||
+        this.errorCode === 'GATEWAY_GOING_AWAY');
+    this.settleAll(isServerSide || this.closedByUpstream ? 'neutral' : 'failed');
     this.deps.metrics.sessionClosed(code, reason || String(code));
     logSessionClose(this.deps.logger, {
       ...this.facts(),
@@ -295,8 +404,4 @@ export class Relay {
     });
     this.deps.onEnd(this);
   }
-}
-
-function concat(lines: readonly CheckedLine[]): Buffer {
-  return Buffer.concat(lines.map((line) => line.bytes));
 }

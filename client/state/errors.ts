@@ -27,6 +27,7 @@ const CLOSE_MESSAGES: Record<CloseCodeName, MessageKey> = {
   QUOTA: 'error.connectionLost',
   SESSION_EXPIRED: 'error.connectionLost',
   RATE_LIMITED: 'error.rateLimited',
+  BANNED: 'error.banned',
   GOING_AWAY: 'error.gatewayRestarting',
   INTERNAL: 'error.gateway',
 };
@@ -42,6 +43,7 @@ const GATEWAY_CODE_MESSAGES: Record<string, MessageKey> = {
   UPSTREAM_TIMEOUT: 'error.serverTimeout',
   GATEWAY_UNKNOWN_SERVER: 'error.unknownServer',
   GATEWAY_RATE_LIMITED: 'error.rateLimited',
+  GATEWAY_BANNED: 'error.banned',
 };
 
 /** The ConnectionError behind an error: itself, or the cause of a POP3_CLOSED. */

@@ -103,6 +103,7 @@ export const EN = {
   'error.unknownServer': 'This mail server is not configured here.',
   'error.gatewayBusy': 'The webmail service is busy. Try again in a minute.',
   'error.rateLimited': 'Too many attempts. Wait a few minutes, then try again.',
+  'error.banned': 'Too many failed sign-ins. Wait a few minutes, then try again.',
   'error.protocol': 'The mail server sent a reply this app cannot understand.',
   'error.noAuthMechanism': 'The mail server offers no sign-in method this app supports.',
   'error.timeout': 'The mail server stopped answering.',

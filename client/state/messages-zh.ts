@@ -97,6 +97,7 @@ export const ZH: Readonly<Record<MessageKey, string>> = {
   'error.unknownServer': '此处没有配置该邮件服务器。',
   'error.gatewayBusy': '网页邮箱服务繁忙。请一分钟后再试。',
   'error.rateLimited': '尝试次数过多。请等几分钟后重试。',
+  'error.banned': '登录失败次数过多。请等几分钟后重试。',
   'error.protocol': '邮件服务器返回了无法识别的响应。',
   'error.noAuthMechanism': '邮件服务器没有提供本应用支持的登录方式。',
   'error.timeout': '邮件服务器停止了响应。',

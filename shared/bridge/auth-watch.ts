@@ -1,21 +1,43 @@
-// Follows the server's replies during AUTHORIZATION (RFC 1939 §4) with the
-// POP3 codec's reply parser, to learn three things only: when the server asks
-// for a SASL response, which login attempts failed, and when the session
-// reaches TRANSACTION (after which the gateway stops parsing and just relays).
-// Pure; never keeps a secret: it only sees verbs and safe user names.
+// Models AUTHORIZATION (RFC 1939 §4) as the server sees it: what the server
+// will take each client line to be, which lines start a login attempt, and
+// how each attempt ended, from the server's replies read with the codec's
+// reply parser. Where it cannot be sure what the server will make of a line
+// (anything sent while an AUTH exchange awaits its reply, RFC 5034 §4), it
+// refuses the line, so its model and the server's never differ. Only the
+// final +OK of PASS, APOP or an AUTH exchange ends AUTHORIZATION.
+// Pure; never keeps a secret: it only sees verbs and user names.
 
 import { ReplyParser } from '../pop3/reply-parser.ts';
 import type { StatusLine } from '../pop3/status.ts';
 import { bridgeError, type BridgeError } from './errors.ts';
 import type { CheckedLine, LineGuard } from './line-guard.ts';
 
-export type AuthVerb = 'USER' | 'PASS' | 'APOP' | 'AUTH';
+/** The verbs that start a login attempt. */
+export type AttemptVerb = 'PASS' | 'APOP' | 'AUTH';
+
+/**
+ * What a line is to the server: `attempt` starts a login attempt (spend the
+ * allowance before relaying it); `names` gives the account of the AUTH
+ * attempt in flight (its first SASL response); `other` is anything else.
+ */
+export type LineRole =
+  | { kind: 'attempt'; verb: AttemptVerb; account: string | undefined }
+  | { kind: 'names'; account: string }
+  | { kind: 'other' };
+
+export type AttemptOutcome = 'failed' | 'ok' | 'neutral';
 
 export type AuthEvent =
-  /** A login step got -ERR that means "wrong credentials" (SECURITY.md item 28). */
-  | { kind: 'auth-failed'; verb: AuthVerb; user?: string; responseCode?: string }
-  /** A login step got +OK: the session is in TRANSACTION. */
-  | { kind: 'authenticated'; verb: AuthVerb; user?: string };
+  /** The oldest attempt in flight got its final reply. */
+  | {
+      kind: 'attempt-ended';
+      outcome: AttemptOutcome;
+      verb: AttemptVerb;
+      user?: string;
+      responseCode?: string;
+    }
+  /** The session is in TRANSACTION; attempts still in flight are moot. */
+  | { kind: 'authenticated'; verb: AttemptVerb; user?: string };
 
 export interface WatchResult {
   events: AuthEvent[];
@@ -23,7 +45,10 @@ export interface WatchResult {
 }
 
 interface Entry {
-  verb: AuthVerb | undefined;
+  /** The attempt this line belongs to, or undefined for other commands. */
+  verb: AttemptVerb | undefined;
+  /** AUTH or a SASL response: the server may answer `+ ` and read the next line as SASL. */
+  isSasl: boolean;
   user: string | undefined;
   isSaslCancel: boolean;
 }
@@ -48,10 +73,8 @@ export class AuthWatch {
   private state: 'authorization' | 'transaction' | 'failed' = 'authorization';
   private events: AuthEvent[] = [];
   private failure: BridgeError | undefined;
-  /** The identity of the AUTH exchange in progress, learnt from its first response. */
+  /** The user of the AUTH exchange in progress, learnt from its AUTH line or first response. */
   private saslUser: string | undefined;
-  /** USER already failed in this attempt: its PASS -ERR is the same failure. */
-  private hasUserFailed = false;
   private readonly parser = new ReplyParser(
     {
       onStatus: (status) => this.onStatus(status),
@@ -72,29 +95,55 @@ export class AuthWatch {
   }
 
   /**
-   * Record lines about to go upstream, in order, so each reply finds its
-   * command. Returns an error (and forwards nothing) past MAX_PENDING_BEFORE_LOGIN.
+   * What `line` will be to the server if relayed now, or why it must not be
+   * relayed (then the session must end). Changes nothing: call sent() when
+   * the line is actually relayed.
    */
-  sent(lines: readonly CheckedLine[]): BridgeError | undefined {
-    if (this.state !== 'authorization') return undefined;
-    if (this.queue.length + lines.length > MAX_PENDING_BEFORE_LOGIN) {
+  check(line: CheckedLine): LineRole | BridgeError {
+    if (this.queue.length >= MAX_PENDING_BEFORE_LOGIN) {
       return bridgeError(
         'BRIDGE_LINE_REJECTED',
         `more than ${MAX_PENDING_BEFORE_LOGIN} commands awaiting a reply before login`,
       );
     }
-    for (const line of lines) {
-      this.parser.expect(line.shape, MAX_WATCHED_BODY);
-      if (line.verb === 'AUTH') this.saslUser = line.user;
-      if (line.verb === 'SASL' && line.user) this.saslUser = line.user;
-      const isAuth = line.verb === 'AUTH' || line.verb === 'SASL';
-      this.queue.push({
-        verb: isAuth ? 'AUTH' : isAuthVerb(line.verb) ? line.verb : undefined,
-        user: isAuth ? this.saslUser : line.user,
-        isSaslCancel: line.isSaslCancel === true,
-      });
+    // RFC 5034 §4: after AUTH (or a SASL response) the server may answer `+ `
+    // and read the next line as SASL data, or answer and read it as a command.
+    // Until that reply is in, nobody can say which: refuse rather than guess.
+    if (this.queue.some((entry) => entry.isSasl)) {
+      return bridgeError('BRIDGE_LINE_REJECTED', 'a line sent before the AUTH reply came');
     }
-    return undefined;
+    switch (line.verb) {
+      case 'PASS':
+      case 'APOP':
+      case 'AUTH':
+        return { kind: 'attempt', verb: line.verb, account: line.account };
+      case 'SASL':
+        return line.account !== undefined && this.saslUser === undefined
+          ? { kind: 'names', account: line.account }
+          : { kind: 'other' };
+      default:
+        return { kind: 'other' };
+    }
+  }
+
+  /** Record a line as relayed, in order, so each reply finds its command. */
+  sent(line: CheckedLine): void {
+    if (this.state !== 'authorization') return;
+    this.parser.expect(line.shape, MAX_WATCHED_BODY);
+    if (line.verb === 'AUTH') this.saslUser = line.user;
+    if (line.verb === 'SASL' && line.user) this.saslUser = line.user;
+    const isSasl = line.verb === 'AUTH' || line.verb === 'SASL';
+    const verb = isSasl
+      ? 'AUTH'
+      : line.verb === 'PASS' || line.verb === 'APOP'
+        ? line.verb
+        : undefined;
+    this.queue.push({
+      verb,
+      isSasl,
+      user: isSasl ? this.saslUser : line.user,
+      isSaslCancel: line.isSaslCancel === true,
+    });
   }
 
   /** Feed server bytes (in AUTHORIZATION only). Events are in reply order. */
@@ -116,31 +165,27 @@ export class AuthWatch {
     const entry = this.queue[0];
     if (this.state !== 'authorization' || !entry?.verb) return;
     const { verb, user } = entry;
+    const named = user ? { user } : {};
     if (status.kind === 'continue') {
-      // The parser only allows `+ ` for a sasl-shaped reply (AUTH or SASL line).
+      // The parser allows `+ ` only for a sasl-shaped reply (an AUTH or SASL line).
       this.guard.expectSaslResponse();
       return;
     }
+    if (verb === 'AUTH') this.saslUser = undefined;
     if (status.kind === 'ok') {
-      if (verb === 'USER') return;
       this.state = 'transaction';
-      this.events.push({ kind: 'authenticated', verb, ...(user ? { user } : {}) });
+      this.events.push({ kind: 'attempt-ended', outcome: 'ok', verb, ...named });
+      this.events.push({ kind: 'authenticated', verb, ...named });
       return;
     }
     const code = status.responseCode;
     const isFailure = !entry.isSaslCancel && !(code && NOT_A_FAILURE.has(code));
-    const isRepeat = verb === 'PASS' && this.hasUserFailed;
-    this.hasUserFailed = verb === 'USER' && isFailure;
-    if (!isFailure || isRepeat) return;
     this.events.push({
-      kind: 'auth-failed',
+      kind: 'attempt-ended',
+      outcome: isFailure ? 'failed' : 'neutral',
       verb,
-      ...(user ? { user } : {}),
+      ...named,
       ...(code ? { responseCode: code } : {}),
     });
   }
-}
-
-function isAuthVerb(verb: string): verb is AuthVerb {
-  return verb === 'USER' || verb === 'PASS' || verb === 'APOP' || verb === 'AUTH';
 }

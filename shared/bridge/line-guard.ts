@@ -12,7 +12,7 @@ import {
   type ReplyShape,
 } from '../pop3/command.ts';
 import { bridgeError, type BridgeError } from './errors.ts';
-import { saslUserName, safeUserName } from './sasl-user.ts';
+import { accountKey, safeUserName, saslIdentity } from './sasl-user.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -28,6 +28,8 @@ export interface CheckedLine {
   shape: ReplyShape;
   /** USER/APOP name, or the identity in the first SASL response; safe to log. */
   user?: string;
+  /** The same name as the throttle counts it (accountKey), present even when unsafe to log. */
+  account?: string;
   /** A SASL `*`: the client cancelled, so a -ERR is not a failed login. */
   isSaslCancel?: boolean;
 }
@@ -44,6 +46,15 @@ const SAFE_VERB = /^[A-Z]{1,10}$/;
 /** Shared: a non-streaming decode keeps no state, and each decoder costs native memory. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+type Named = Pick<CheckedLine, 'user' | 'account'>;
+
+/** The log-safe name and the throttle's key of a user name, when there is one. */
+function naming(name: string | undefined): Named {
+  if (name === undefined) return {};
+  const user = safeUserName(name);
+  return { ...(user ? { user } : {}), account: accountKey(name) };
+}
+
 /**
  * Checks client→server bytes. Once it returns an error it is latched: every
  * later push returns the same error, so nothing more can slip upstream.
@@ -54,7 +65,7 @@ export class LineGuard {
   private isSaslExpected = false;
   private saslMechanism: string | undefined;
   private isFirstSaslResponse = false;
-  private lastUser: string | undefined;
+  private lastUser: Named = {};
   private failure: BridgeError | undefined;
 
   /**
@@ -68,10 +79,6 @@ export class LineGuard {
   /** The longest line allowed now, CRLF included (RFC 2449 §4; RFC 5034 §4). */
   get maxLine(): number {
     return this.isSaslExpected ? MAX_SASL_LINE : MAX_COMMAND_LINE;
-  }
-
-  get error(): BridgeError | undefined {
-    return this.failure;
   }
 
   /** Feed one binary frame; returns the complete lines to forward, or an error. */
@@ -139,13 +146,13 @@ export class LineGuard {
       return bridgeError('BRIDGE_LINE_REJECTED', 'SASL response is not base64');
     }
     this.isSaslExpected = false;
-    const user =
+    const named =
       this.isFirstSaslResponse && this.saslMechanism
-        ? saslUserName(this.saslMechanism, text)
-        : undefined;
+        ? naming(saslIdentity(this.saslMechanism, text))
+        : {};
     this.isFirstSaslResponse = false;
     const isSaslCancel = text === '*';
-    return { bytes, verb: 'SASL', shape: 'sasl', ...(user ? { user } : {}), isSaslCancel };
+    return { bytes, verb: 'SASL', shape: 'sasl', ...named, isSaslCancel };
   }
 
   private checkCommand(bytes: Uint8Array, text: string): CheckedLine | BridgeError {
@@ -163,20 +170,17 @@ export class LineGuard {
     const line: CheckedLine = { bytes, verb: command.verb, shape: replyShape(command) };
     switch (command.verb) {
       case 'USER':
-        this.lastUser = safeUserName(command.name);
-        return { ...line, ...(this.lastUser ? { user: this.lastUser } : {}) };
+        this.lastUser = naming(command.name);
+        return { ...line, ...this.lastUser };
       case 'PASS':
-        return { ...line, ...(this.lastUser ? { user: this.lastUser } : {}) };
-      case 'APOP': {
-        const user = safeUserName(command.name);
-        return { ...line, ...(user ? { user } : {}) };
-      }
+        return { ...line, ...this.lastUser };
+      case 'APOP':
+        return { ...line, ...naming(command.name) };
       case 'AUTH': {
         this.saslMechanism = command.mechanism;
         const initial = command.initialResponse;
         this.isFirstSaslResponse = initial === undefined;
-        const user = initial ? saslUserName(command.mechanism, initial) : undefined;
-        return { ...line, ...(user ? { user } : {}) };
+        return { ...line, ...(initial ? naming(saslIdentity(command.mechanism, initial)) : {}) };
       }
       default:
         return line;

@@ -48,6 +48,7 @@ export type GatewayErrorCode =
   | 'GATEWAY_QUOTA'
   | 'GATEWAY_SESSION_EXPIRED'
   | 'GATEWAY_RATE_LIMITED'
+  | 'GATEWAY_BANNED'
   | 'GATEWAY_GOING_AWAY'
   | 'GATEWAY_INTERNAL';
 
@@ -95,6 +96,7 @@ export const CLOSE_CODES = {
   QUOTA: 4031,
   SESSION_EXPIRED: 4032,
   RATE_LIMITED: 4040,
+  BANNED: 4041,
   GOING_AWAY: 4050,
   INTERNAL: 4060,
 } as const;
@@ -136,6 +138,7 @@ export const CLOSE_CODE_INFO: Readonly<Record<CloseCode, CloseCodeInfo>> = {
   4031: info('QUOTA', 'quota', true, 'The session moved more bytes than allowed.'),
   4032: info('SESSION_EXPIRED', 'session_expired', true, 'The session lasted too long.'),
   4040: info('RATE_LIMITED', 'rate_limited', true, 'Too many sessions or failed logins.'),
+  4041: info('BANNED', 'banned', true, 'Too many failed sign-ins; wait before trying again.'),
   4050: info('GOING_AWAY', 'going_away', true, 'The gateway is restarting.'),
   4060: info('INTERNAL', 'internal_error', true, 'The gateway failed.'),
 };

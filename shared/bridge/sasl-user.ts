@@ -16,6 +16,17 @@ export function safeUserName(name: string | undefined): string | undefined {
   return name !== undefined && SAFE_NAME.test(name) ? name : undefined;
 }
 
+/**
+ * The key failed logins are counted under for a user name, compared the way
+ * servers compare them (Dovecot's default auth_username_format is %Lu):
+ * trimmed and case-folded, so `Demo`, `DEMO ` and `demo` share one allowance.
+ * Unlike safeUserName, never undefined for a name, however odd: an odd name
+ * is still a guess at someone's password.
+ */
+export function accountKey(name: string): string {
+  return name.normalize('NFKC').trim().toLowerCase();
+}
+
 function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
     return UTF8.decode(bytes);
@@ -30,13 +41,18 @@ function unescapeSaslName(text: string): string | undefined {
   return text.replace(/=2C/g, ',').replace(/=3D/g, '=');
 }
 
+/** The identity in the first SASL response, if it is safe to log. */
+export function saslUserName(mechanism: string, base64: string): string | undefined {
+  return safeUserName(saslIdentity(mechanism, base64));
+}
+
 /**
  * The authentication identity in the FIRST client response of `mechanism`.
  * Only the identity is decoded into a string; the rest of the payload (the
  * password for PLAIN) is never turned into text. Returns undefined when the
  * mechanism carries no name there (or the payload is malformed).
  */
-export function saslUserName(mechanism: string, base64: string): string | undefined {
+export function saslIdentity(mechanism: string, base64: string): string | undefined {
   let bytes: Uint8Array;
   try {
     bytes = decodeBase64(base64);
@@ -50,22 +66,22 @@ export function saslUserName(mechanism: string, base64: string): string | undefi
       const second = first < 0 ? -1 : bytes.indexOf(0, first + 1);
       const name = second < 0 ? undefined : decodeUtf8(bytes.subarray(first + 1, second));
       bytes.fill(0);
-      return safeUserName(name);
+      return name;
     }
     case 'LOGIN':
       // draft-murchison-sasl-login: the first response is the user name.
-      return safeUserName(decodeUtf8(bytes));
+      return decodeUtf8(bytes);
     case 'CRAM-MD5': {
       // RFC 2195 §2: "user SP digest"; the digest is not a secret but is not needed.
       const text = decodeUtf8(bytes);
       const space = text?.lastIndexOf(' ') ?? -1;
-      return safeUserName(space > 0 ? text?.slice(0, space) : undefined);
+      return space > 0 ? text?.slice(0, space) : undefined;
     }
     default: {
       // RFC 5802 §5.1 (SCRAM-*): gs2-header "n=" saslname "," "r=" nonce.
       if (!mechanism.toUpperCase().startsWith('SCRAM-')) return undefined;
       const match = /^(?:[ny]|p=[^,]*),(?:a=[^,]*)?,n=([^,]*),r=/.exec(decodeUtf8(bytes) ?? '');
-      return safeUserName(match?.[1] === undefined ? undefined : unescapeSaslName(match[1]));
+      return match?.[1] === undefined ? undefined : unescapeSaslName(match[1]);
     }
   }
 }

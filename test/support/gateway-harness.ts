@@ -49,6 +49,8 @@ export const TEST_LIMITS: Partial<Limits> = {
   greetingTimeoutMs: 2000,
   closeTimeoutMs: 1000,
   shutdownGraceMs: 500,
+  // The growing delay after a failed login has tests of its own; elsewhere it only slows.
+  authDelayMs: 0,
 };
 
 export async function startGateway(options: HarnessOptions = {}): Promise<Harness> {

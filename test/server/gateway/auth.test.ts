@@ -117,20 +117,39 @@ describe('failed logins (item 28)', () => {
     }
   });
 
-  it('one account failing from many addresses is refused before USER reaches the server', async () => {
-    const { harness, stub } = await setup({
+  it('relays no more guesses than the allowance, however many are pipelined (finding 2)', async () => {
+    const { harness, stub } = await setup();
+    const client = await TestClient.open(harness, 'main');
+    const guesses = Array.from({ length: 40 }, (_, i) => `USER alice\r\nPASS wrong${i}\r\n`);
+    client.send(`${guesses.join('')}USER alice\r\nPASS secret\r\n`);
+    expect((await client.closed).code).toBe(CLOSE_CODES.BANNED);
+    // Exactly what reached the server: five attempts, the allowance, and the USER before
+    // the sixth (a name is no guess); nothing after.
+    await expect.poll(() => stub.lines.length).toBe(11);
+    expect(stub.lines).toEqual([
+      ...guesses.slice(0, 5).flatMap((pair) => pair.trim().split('\r\n')),
+      'USER alice',
+    ]);
+    expect(client.received).not.toContain('logged in');
+  });
+
+  it('an account failing from many addresses still signs in from one that never failed', async () => {
+    const { harness } = await setup({
       env: { TRUST_PROXY: 'loopback' },
       limits: { authUserFailureLimit: 2 },
     });
     await failOnce(harness, { 'x-forwarded-for': '198.51.100.1' });
     await failOnce(harness, { 'x-forwarded-for': '198.51.100.2' });
-    const before = stub.lines.length;
-    const client = await TestClient.open(harness, 'main', {
+    const fresh = await TestClient.open(harness, 'main', {
       headers: { 'x-forwarded-for': '198.51.100.3' },
     });
-    client.send('USER alice\r\n');
-    expect((await client.closed).code).toBe(CLOSE_CODES.RATE_LIMITED);
-    expect(stub.lines.length).toBe(before);
+    await fresh.command('USER Alice\r\nPASS secret\r\n', 'logged in');
+    fresh.ws.close();
+    const failed = await TestClient.open(harness, 'main', {
+      headers: { 'x-forwarded-for': '198.51.100.1' },
+    });
+    failed.send('USER ALICE\r\nPASS secret\r\n');
+    expect((await failed.closed).code).toBe(CLOSE_CODES.BANNED);
   });
 });
 

@@ -59,6 +59,8 @@ export interface Dovecot {
   readMailbox(user: string): Promise<Uint8Array[]>;
   /** Kill Dovecot, wait `pauseMs`, start it again on the same ports with the same mail. */
   restart(pauseMs?: number): Promise<void>;
+  /** Dovecot's own log so far (auth_verbose: one line per failed password). */
+  log(): Promise<string>;
   /** Kill Dovecot and remove its directory. */
   stop(): Promise<void>;
 }
@@ -503,6 +505,7 @@ function handle(
         }
       }
     },
+    log: () => fsp.readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => ''),
     async restart(pauseMs = 0) {
       await killAndWait(child);
       await new Promise((resolve) => setTimeout(resolve, pauseMs));

@@ -18,6 +18,8 @@ export interface ClientOptions {
   host?: string;
   headers?: Record<string, string>;
   protocols?: string[];
+  /** Connect from this loopback address (127.0.0.2: a client that is not the proxy). */
+  localAddress?: string;
 }
 
 export class TestClient {
@@ -50,6 +52,7 @@ export class TestClient {
       origin: options.origin ?? ORIGIN,
       headers: { host: options.host ?? HOST, ...options.headers },
       perMessageDeflate: false,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     });
     return new Promise((resolve, reject) => {
       const client = new TestClient(ws);
@@ -115,9 +118,17 @@ export interface RawResponse {
  * for the server to close; a response that keeps the connection open (101,
  * keep-alive) resolves 200 ms after its head with `isClosed: false`.
  */
-export function rawRequest(port: number, request: string | Buffer): Promise<RawResponse> {
+export function rawRequest(
+  port: number,
+  request: string | Buffer,
+  localAddress?: string,
+): Promise<RawResponse> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect({
+      port,
+      host: '127.0.0.1',
+      ...(localAddress ? { localAddress } : {}),
+    });
     let head = '';
     let status = 0;
     let timer: NodeJS.Timeout | undefined;

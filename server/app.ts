@@ -1,6 +1,7 @@
 // The HTTP side of the gateway (express 5): the built client under BASE_PATH
-// with strict security headers and caching, `api/config`, health, readiness
-// and Prometheus metrics. Knows nothing of WebSockets or POP3.
+// with strict security headers and caching, `api/config`, health, readiness,
+// and Prometheus metrics when a token guards them (otherwise they live on
+// their own listener, metrics-server.ts). Knows nothing of WebSockets or POP3.
 
 import path from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
@@ -8,6 +9,7 @@ import type { Config } from './config.ts';
 import type { Metrics } from './metrics.ts';
 import type { Admission } from './throttle.ts';
 import { compileTrust } from './network.ts';
+import { hasBearerToken, sendMetrics } from './metrics-server.ts';
 
 export interface AppOptions {
   config: Config;
@@ -58,6 +60,9 @@ export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  // `/metrics/`, `/METRICS` and `/api/config/` are other paths, not aliases.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.set('trust proxy', compileTrust(config.trustProxy));
   const csp = contentSecurityPolicy(config);
 
@@ -91,16 +96,20 @@ export function createApp(options: AppOptions): express.Express {
       .set('Cache-Control', 'no-store');
     response.send(isReady ? 'ready\n' : 'draining\n');
   });
-  app.get('/metrics', (_request, response) => {
-    response.type('text/plain; version=0.0.4').set('Cache-Control', 'no-store');
-    response.send(metrics.render());
-  });
 
   // SECURITY.md 2 for the app too: a rebound DNS name gets nothing.
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (config.allowedHosts.includes((request.headers.host ?? '').toLowerCase())) return next();
     response.status(421).type('text/plain').send('Misdirected Request\n');
   });
+
+  const { token } = config.metrics;
+  if (token !== undefined) {
+    app.get('/metrics', (request, response, next) => {
+      if (!hasBearerToken(request.headers.authorization, token)) return next();
+      sendMetrics(response, metrics);
+    });
+  }
 
   const base = config.basePath;
   if (base !== '/') {

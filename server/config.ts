@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
 import { SERVER_ID } from '../shared/bridge/codec.ts';
 import type { UpstreamTarget } from './upstream.ts';
-import { isPublicBind } from './network.ts';
+import { isPrivateAddress, isPublicBind } from './network.ts';
 import { LIMIT_KEYS, type Limits } from './config-keys.ts';
 import { ConfigError, Reader, type ConfigInput, type Source } from './config-reader.ts';
 
@@ -24,9 +24,16 @@ export interface UpstreamConfig extends UpstreamTarget {
 export type AccessControl =
   | { kind: 'none' }
   /** A header set by the authenticating reverse proxy, trusted only from a trusted proxy. */
-  | { kind: 'header'; header: string }
-  /** An HMAC-signed short-lived token offered as a WebSocket subprotocol. */
-  | { kind: 'token'; secret: string };
+  | { kind: 'header'; header: string };
+
+/** Where Prometheus metrics are served (docs/security.md: never to the public). */
+export interface MetricsConfig {
+  /** Its own listener; undefined: none. */
+  port?: number;
+  host: string;
+  /** Or on the main listener, to `Authorization: Bearer <token>` only. */
+  token?: string;
+}
 
 export interface Config {
   host: string;
@@ -34,8 +41,8 @@ export interface Config {
   /** Always starts and ends with '/'. */
   basePath: string;
   upstreams: UpstreamConfig[];
-  /** Express's `trust proxy` value, also used for the bridge's client address. */
-  trustProxy: boolean | number | string[];
+  /** Addresses/CIDRs of the reverse proxies (proxy-addr names allowed); empty: none. */
+  trustProxy: string[];
   /** Exact `scheme://host[:port]` origins allowed to open the WebSocket. */
   allowedOrigins: string[];
   /** Exact `Host` header values accepted (DNS-rebinding defence, SECURITY.md item 2). */
@@ -43,6 +50,9 @@ export interface Config {
   access: AccessControl;
   staticDir: string;
   logLevel: string;
+  metrics: MetricsConfig;
+  /** Start-up warnings main.ts prints (a risky but allowed combination of settings). */
+  warnings: string[];
   /** Demo credentials shown on the sign-in page; only in demo mode. */
   demo?: { username: string; password: string };
   limits: Limits;
@@ -82,19 +92,60 @@ function normalizeOrigin(key: string, value: string): string {
   return url.origin;
 }
 
-function readTrustProxy(reader: Reader): boolean | number | string[] {
+/**
+ * Item 23 and docs/security.md: X-Forwarded-For (and ACCESS_HEADER) are
+ * believed only from listed proxy addresses. A hop count or `true` would
+ * believe any peer that connects directly, so they are refused with the
+ * setting to write instead.
+ */
+function readTrustProxy(reader: Reader): string[] {
   const value = reader.raw('TRUST_PROXY');
-  if (value === undefined || value === false || value === 'false') return false;
-  if (value === true || value === 'true') return true;
-  if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)))
-    return reader.int('TRUST_PROXY', 0, 0, 10);
+  if (value === undefined || value === false || value === 'false') return [];
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : 'true';
+  if (value === true || text === 'true' || /^\d+$/.test(text)) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `${text} would believe X-Forwarded-For from any client that connects directly; ` +
+        'list your proxies instead: TRUST_PROXY=loopback for a proxy on this host, or its address ' +
+        'or CIDR (e.g. TRUST_PROXY=10.0.0.5)',
+    );
+  }
   const list = reader.list('TRUST_PROXY') ?? [];
+  for (const entry of list) {
+    if (/\/0$/.test(entry) || entry === '0.0.0.0' || entry === '::') {
+      throw new ConfigError('TRUST_PROXY', `${entry} trusts every address; list your proxies only`);
+    }
+  }
   try {
     proxyaddr.compile(list);
   } catch (error) {
     throw new ConfigError('TRUST_PROXY', (error as Error).message);
   }
   return list;
+}
+
+/** True when every trusted proxy entry is a loopback address, which no remote client can be. */
+function isLoopbackOnly(list: readonly string[]): boolean {
+  return list.every(
+    (entry) =>
+      entry === 'loopback' || /^127\./.test(entry) || entry === '::1' || entry === '::1/128',
+  );
+}
+
+function readMetrics(reader: Reader): MetricsConfig {
+  const port =
+    reader.raw('METRICS_PORT') === undefined ? undefined : reader.int('METRICS_PORT', 0, 0, 65535);
+  const host = reader.string('METRICS_HOST', '127.0.0.1') ?? '127.0.0.1';
+  const token = reader.string('METRICS_TOKEN');
+  if (token !== undefined && token.length < 16)
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  if (port !== undefined && !isPrivateAddress(host) && !reader.bool('ALLOW_PUBLIC_BIND')) {
+    throw new ConfigError(
+      'METRICS_HOST',
+      `${host} is public; metrics belong on loopback or a private network`,
+    );
+  }
+  return { host, ...(port !== undefined ? { port } : {}), ...(token ? { token } : {}) };
 }
 
 function readUpstream(
@@ -236,13 +287,27 @@ export function loadConfig(input: ConfigInput): Config {
   // served from, derived from configuration and never from the request.
   const allowedOrigins = origins ?? allowedHosts.flatMap((h) => [`http://${h}`, `https://${h}`]);
   const header = merged.string('ACCESS_HEADER');
-  const secret = merged.string('ACCESS_TOKEN_SECRET');
-  if (header !== undefined && secret !== undefined)
-    throw new ConfigError('ACCESS_HEADER', 'use ACCESS_HEADER or ACCESS_TOKEN_SECRET, not both');
   if (header !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(header))
     throw new ConfigError('ACCESS_HEADER', 'must be an HTTP header name');
-  if (secret !== undefined && secret.length < 32)
-    throw new ConfigError('ACCESS_TOKEN_SECRET', 'must be at least 32 characters');
+  if (merged.raw('ACCESS_TOKEN_SECRET') !== undefined)
+    throw new ConfigError(
+      'ACCESS_TOKEN_SECRET',
+      'is no longer supported; use ACCESS_HEADER with an authenticating proxy',
+    );
+  const trustProxy = readTrustProxy(merged);
+  if (header !== undefined && trustProxy.length === 0)
+    throw new ConfigError(
+      'ACCESS_HEADER',
+      'needs TRUST_PROXY: the header is believed only from your proxy',
+    );
+  const warnings: string[] = [];
+  if (isPublicBind(host) && !isLoopbackOnly(trustProxy)) {
+    warnings.push(
+      `HOST=${host} is public and TRUST_PROXY=${trustProxy.join(',')} trusts non-loopback ` +
+        'addresses: a client inside those ranges that reaches the gateway directly can choose ' +
+        'its own address. Bind the gateway where only your proxy reaches it.',
+    );
+  }
   const limits = Object.fromEntries(
     LIMIT_KEYS.map(({ key, field, fallback, min, max }) => [
       field,
@@ -259,16 +324,14 @@ export function loadConfig(input: ConfigInput): Config {
     port,
     basePath: normalizeBasePath(merged.string('BASE_PATH', '/') ?? '/'),
     upstreams: readUpstreams(merged, input.readFile),
-    trustProxy: readTrustProxy(merged),
+    trustProxy,
     allowedOrigins,
     allowedHosts,
-    access: header
-      ? { kind: 'header', header: header.toLowerCase() }
-      : secret
-        ? { kind: 'token', secret }
-        : { kind: 'none' },
+    access: header ? { kind: 'header', header: header.toLowerCase() } : { kind: 'none' },
     staticDir: merged.string('STATIC_DIR', 'dist/client') ?? 'dist/client',
     logLevel,
+    metrics: readMetrics(merged),
+    warnings,
     limits,
   };
 }

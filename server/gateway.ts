@@ -9,6 +9,7 @@ import { createBridge, type Bridge, type BridgeOptions } from './bridge.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logging.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createMetricsServer } from './metrics-server.ts';
 import { clientAddress, compileTrust } from './network.ts';
 import { Throttle } from './throttle.ts';
 
@@ -26,8 +27,10 @@ export interface Gateway {
   bridge: Bridge;
   metrics: Metrics;
   throttle: Throttle;
-  /** Listen on config.host:config.port (port 0: one from the OS). */
+  /** Listen on config.host:config.port (port 0: one from the OS), and the metrics port if set. */
   listen(): Promise<AddressInfo>;
+  /** The metrics listener's address, once listening (undefined without METRICS_PORT). */
+  metricsAddress(): AddressInfo | undefined;
   /** SIGTERM: stop accepting, tell sessions to go away, close them after the grace period. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -66,6 +69,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   server.maxHeadersCount = limits.maxHeadersCount + 1;
   server.keepAliveTimeout = 5000;
   server.on('upgrade', (request, socket, head) => bridge.handleUpgrade(request, socket, head));
+  const metricsServer =
+    config.metrics.port === undefined ? undefined : createMetricsServer(metrics);
   // No 'clientError' listener: Node's own answers 400/408/431 and destroys
   // the socket (a custom one that only end()s leaves slowloris sockets open).
 
@@ -74,14 +79,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     bridge,
     metrics,
     throttle,
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.off('error', reject);
-          resolve(server.address() as AddressInfo);
-        });
-      }),
+    async listen() {
+      const address = await listenOn(server, config.port, config.host);
+      if (metricsServer) {
+        await listenOn(metricsServer, config.metrics.port ?? 0, config.metrics.host).catch(
+          (error: unknown) => {
+            server.close();
+            throw error;
+          },
+        );
+      }
+      return address;
+    },
+    metricsAddress: () => (metricsServer?.address() as AddressInfo | null) ?? undefined,
     async shutdown(graceMs = limits.shutdownGraceMs) {
       // Keep listening while draining: /readyz answers 503 so the proxy moves
       // traffic away, and upgrades get 503 instead of a refused connection.
@@ -89,8 +99,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       await bridge.shutdown(graceMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       await closed;
       logger.info({ event: 'shutdown' }, 'gateway stopped');
     },
   };
+}
+
+function listenOn(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
 }

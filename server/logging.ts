@@ -72,10 +72,59 @@ export function logAuthFailure(
   );
 }
 
-/** A refused upgrade: the path without its query, never the headers. */
-export function logUpgradeRefused(
+export interface RefusedUpgrade {
+  ip: string;
+  status: number;
+  reason: string;
+  path: string;
+  origin?: string;
+}
+
+/** The longest piece of a client-chosen header or path a log line keeps. */
+export const MAX_LOGGED_FIELD = 200;
+/** Refused-upgrade lines per window; a flood past it is counted, not written. */
+const REFUSALS_PER_WINDOW = 50;
+const REFUSAL_WINDOW_MS = 10_000;
+
+/**
+ * Logs refused upgrades, at most REFUSALS_PER_WINDOW lines per 10 s, with the
+ * client's Origin and path cut to MAX_LOGGED_FIELD: a flood of 15 KB Origins
+ * must not become a flood of 15 KB lines. What it leaves out it counts, in
+ * `onDropped` and in one summary line when the next window opens.
+ */
+export function createRefusalLog(
   logger: Logger,
-  facts: { ip: string; status: number; reason: string; path: string; origin?: string },
-): void {
-  logger.info({ event: 'upgrade_refused', ...facts }, 'upgrade refused');
+  onDropped: (count: number) => void,
+  now: () => number = Date.now,
+): (facts: RefusedUpgrade) => void {
+  let windowStart = -Infinity;
+  let written = 0;
+  let dropped = 0;
+  return (facts) => {
+    const at = now();
+    if (at - windowStart >= REFUSAL_WINDOW_MS) {
+      if (dropped > 0) {
+        logger.warn({ event: 'upgrade_refused_dropped', dropped }, 'refused upgrades not logged');
+      }
+      windowStart = at;
+      written = 0;
+      dropped = 0;
+    }
+    if (written >= REFUSALS_PER_WINDOW) {
+      dropped += 1;
+      onDropped(1);
+      return;
+    }
+    written += 1;
+    const { origin, path } = facts;
+    logger.info(
+      {
+        event: 'upgrade_refused',
+        ...facts,
+        path: path.slice(0, MAX_LOGGED_FIELD),
+        ...(origin !== undefined ? { origin: origin.slice(0, MAX_LOGGED_FIELD) } : {}),
+      },
+      'upgrade refused',
+    );
+  };
 }

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) console.warn(`Warning: ${warning}`);
   let demo: DemoServer | undefined;
   if (config.upstreams.length === 0) {
     demo = await startDemoServer();
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   const address = await gateway.listen();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   console.log(`POP3 webmail at http://${host}:${address.port}${config.basePath}`);
+  const metricsAt = gateway.metricsAddress();
+  if (metricsAt) console.log(`Metrics at http://${metricsAt.address}:${metricsAt.port}/metrics`);
 
   let isStopping = false;
   const stop = (signal: string): void => {

@@ -9,6 +9,8 @@ export interface Metrics {
   upstreamConnected(target: string, seconds: number): void;
   upgradeRefused(status: number, reason: string): void;
   authFailed(target: string): void;
+  /** Log lines of refused upgrades left out by the log's rate limit. */
+  logLinesDropped(count: number): void;
   readonly openSessions: number;
   render(): string;
 }
@@ -39,6 +41,7 @@ export function createMetrics(): Metrics {
   const closed = new Map<string, { code: number; reason: string; count: number }>();
   const refused = new Map<string, { status: number; reason: string; count: number }>();
   const authFailures = new Map<string, number>();
+  let dropped = 0;
   const connect = new Map<string, Histogram>();
 
   const bump = <T extends { count: number }>(map: Map<string, T>, key: string, fresh: T): void => {
@@ -81,6 +84,9 @@ export function createMetrics(): Metrics {
     authFailed(target) {
       authFailures.set(target, (authFailures.get(target) ?? 0) + 1);
     },
+    logLinesDropped(count) {
+      dropped += count;
+    },
     render() {
       const lines: string[] = [];
       const family = (name: string, type: string, help: string): void => {
@@ -105,6 +111,12 @@ export function createMetrics(): Metrics {
       for (const [target, count] of authFailures) {
         lines.push(`pop3gw_auth_failures_total${labels({ target })} ${count}`);
       }
+      family(
+        'pop3gw_log_lines_dropped_total',
+        'counter',
+        'Refused-upgrade log lines rate-limited.',
+      );
+      lines.push(`pop3gw_log_lines_dropped_total ${dropped}`);
       family('pop3gw_upstream_connect_seconds', 'histogram', 'Time to a verified greeting.');
       for (const [target, histogram] of connect) {
         CONNECT_BUCKETS.forEach((bound, index) => {

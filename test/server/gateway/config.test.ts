@@ -116,7 +116,15 @@ describe('loadConfig', () => {
     [{ ALLOWED_ORIGINS: 'https://app.example/mail' }, 'ALLOWED_ORIGINS', /scheme/],
     [{ ALLOWED_ORIGINS: 'null' }, 'ALLOWED_ORIGINS', /origin/],
     [{ TRUST_PROXY: 'not-a-cidr/99' }, 'TRUST_PROXY', /address|CIDR/i],
-    [{ ACCESS_TOKEN_SECRET: 'short' }, 'ACCESS_TOKEN_SECRET', /32/],
+    [{ ACCESS_TOKEN_SECRET: 'x'.repeat(40) }, 'ACCESS_TOKEN_SECRET', /ACCESS_HEADER/],
+    // Finding 5: a hop count believes any direct peer; say what to write instead.
+    [{ TRUST_PROXY: '1' }, 'TRUST_PROXY', /TRUST_PROXY=loopback/],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY', /list your proxies/],
+    [{ TRUST_PROXY: '0.0.0.0/0' }, 'TRUST_PROXY', /every address/],
+    [{ TRUST_PROXY: '::/0' }, 'TRUST_PROXY', /every address/],
+    [{ ACCESS_HEADER: 'X-Remote-User' }, 'ACCESS_HEADER', /TRUST_PROXY/],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN', /16/],
+    [{ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }, 'METRICS_HOST', /public/],
     [{ MAX_PAYLOAD: '1048576' }, 'MAX_PAYLOAD', /1024 to 65536/],
     [{ LOW_WATER_MARK: '2097152' }, 'LOW_WATER_MARK', /below HIGH_WATER_MARK/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /info/],
@@ -133,6 +141,24 @@ describe('loadConfig', () => {
       expect(load({ HOST: host }).host).toBe(host);
     }
     expect(load({ HOST: '0.0.0.0', ALLOW_PUBLIC_BIND: '1' }).host).toBe('0.0.0.0');
+  });
+
+  it('warns when a public bind trusts proxies that direct clients could be', () => {
+    expect(
+      load({ HOST: '0.0.0.0', ALLOW_PUBLIC_BIND: '1', TRUST_PROXY: 'loopback' }).warnings,
+    ).toEqual([]);
+    const [warning] = load({
+      HOST: '0.0.0.0',
+      ALLOW_PUBLIC_BIND: '1',
+      TRUST_PROXY: '10.0.0.0/8',
+    }).warnings;
+    expect(warning).toMatch(/choose its own address/);
+    expect(load({ TRUST_PROXY: '10.0.0.0/8' }).warnings).toEqual([]);
+  });
+
+  it('metrics: off by default, or on their own loopback listener', () => {
+    expect(load({}).metrics).toEqual({ host: '127.0.0.1' });
+    expect(load({ METRICS_PORT: '9464' }).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
   });
 
   it('duplicate server ids in CONFIG_FILE name the entry', () => {
@@ -157,7 +183,9 @@ describe('loadConfig', () => {
       'ALLOWED_HOSTS',
       'CONFIG_FILE',
       'ACCESS_HEADER',
-      'ACCESS_TOKEN_SECRET',
+      'METRICS_PORT',
+      'METRICS_HOST',
+      'METRICS_TOKEN',
       'ALLOW_PUBLIC_BIND',
       ...LIMIT_KEYS.map((limit) => limit.key),
     ]) {

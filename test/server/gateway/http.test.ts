@@ -154,8 +154,11 @@ describe('api/admission', () => {
     expect(open.status).toBe(200);
     expect(open.headers['cache-control']).toBe('no-store');
     expect(JSON.parse(open.text)).toEqual({ ok: true });
-    for (let i = 0; i < 5; i++)
-      harness?.gateway.throttle.recordAuthFailure('127.0.0.1', 'main', 'x');
+    const throttle = harness?.gateway.throttle;
+    for (let i = 0; i < 5; i++) {
+      const verdict = throttle?.startAttempt('127.0.0.1', 'main', `user${i}`);
+      if (verdict?.ok === true) throttle?.settle(verdict.attempt, 'failed');
+    }
     const banned = await get(`${base}/api/admission`);
     expect(banned.status).toBe(429);
     expect(Number(banned.headers['retry-after'])).toBeGreaterThan(0);
@@ -179,8 +182,39 @@ describe('health and metrics', () => {
     harness = undefined;
   });
 
-  it('metrics are Prometheus text with the documented families', async () => {
+  it('the main listener serves no metrics, under any spelling (finding 8)', async () => {
     const base = await start();
+    for (const spelling of ['/metrics', '/metrics/', '/METRICS', '/Metrics', '/metrics?x=1']) {
+      const response = await get(`${base}${spelling}`);
+      expect(response.status, spelling).toBe(404);
+      expect(response.text).not.toContain('pop3gw_');
+    }
+    // Strict routes for the app too: a trailing slash is another path.
+    expect((await get(`${base}/api/config/`)).status).toBe(404);
+  });
+
+  it('with METRICS_TOKEN, the main listener serves exactly /metrics to that bearer', async () => {
+    const token = 'metrics-token-of-some-length';
+    const base = await start({ METRICS_TOKEN: token });
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await get(`${base}/metrics`, 'app.example', bearer)).status).toBe(200);
+    expect((await get(`${base}/metrics`)).status).toBe(404);
+    expect(
+      (await get(`${base}/metrics`, 'app.example', { authorization: 'Bearer nope' })).status,
+    ).toBe(404);
+    expect((await get(`${base}/METRICS`, 'app.example', bearer)).status).toBe(404);
+    expect((await get(`${base}/metrics/`, 'app.example', bearer)).status).toBe(404);
+    // A DNS-rebinding page sends its own Host: nothing, token or not.
+    expect((await get(`${base}/metrics`, 'evil.example', bearer)).status).toBe(421);
+  });
+
+  it('metrics are Prometheus text with the documented families, on their own listener', async () => {
+    await start({ METRICS_PORT: '0' });
+    const address = harness?.gateway.metricsAddress();
+    expect(address?.address).toBe('127.0.0.1');
+    const base = `http://127.0.0.1:${address?.port}`;
+    expect((await get(`${base}/metrics/`)).status).toBe(404);
+    expect((await get(`${base}/METRICS`)).status).toBe(404);
     harness?.gateway.metrics.upstreamConnected('main', 0.02);
     harness?.gateway.metrics.sessionOpened();
     harness?.gateway.metrics.sessionClosed(4031, 'quota');

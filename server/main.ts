@@ -50,9 +50,10 @@ async function main(): Promise<void> {
   const gateway = createGateway({ config, logger });
   const address = await gateway.listen();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  console.log(`POP3 webmail at http://${host}:${address.port}${config.basePath}`);
+  // The metrics line first: scripts wait for the "POP3 webmail at" line.
   const metricsAt = gateway.metricsAddress();
   if (metricsAt) console.log(`Metrics at http://${metricsAt.address}:${metricsAt.port}/metrics`);
+  console.log(`POP3 webmail at http://${host}:${address.port}${config.basePath}`);
 
   let isStopping = false;
   const stop = (signal: string): void => {

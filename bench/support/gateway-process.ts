@@ -97,6 +97,7 @@ export async function startGatewayProcess(
     POP3_LABEL: 'Bench mail',
     STATIC_DIR: join(ROOT, 'dist/client'),
     LOG_LEVEL: 'info',
+    METRICS_PORT: '0',
     ...env,
   };
   const out = openSync(logFile, 'w');
@@ -136,8 +137,11 @@ export async function startGatewayProcess(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const pid = child.pid ?? 0;
+  const metricsPort = /^Metrics at http:\/\/127\.0\.0\.1:(\d+)\//m.exec(
+    await readFile(logFile, 'utf8'),
+  )?.[1];
   const metrics = async (): Promise<string> =>
-    (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   return {
     pid,
     port,

@@ -70,12 +70,14 @@ describe('deploy/nginx/webmail.conf', () => {
 
   it('appends the peer address to a forged X-Forwarded-For', async () => {
     const { body } = await get('/mail/x', { 'X-Forwarded-For': '6.6.6.6' });
-    // With TRUST_PROXY=1 the gateway takes only nginx's own entry: 127.0.0.1.
+    // With TRUST_PROXY=127.0.0.1 the gateway takes only nginx's own entry: 127.0.0.1.
     expect((JSON.parse(body.toString()) as { xff: string }).xff).toBe('6.6.6.6, 127.0.0.1');
   });
 
-  it('keeps metrics away from the internet', async () => {
-    expect((await get('/metrics')).status).toBe(403);
+  it('keeps metrics away from the internet, however the path is spelt', async () => {
+    for (const path of ['/metrics', '/metrics/', '/METRICS', '/Metrics', '/metrics?x']) {
+      expect((await get(path)).status, path).toBe(403);
+    }
   });
 
   it('does not route outside the sub-path', async () => {

@@ -63,6 +63,7 @@ export async function startGatewayProcess(options: {
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_MS: '500',
       RECONNECT_AFTER_MS: '300',
+      METRICS_PORT: '0',
       ...options.env,
     },
   });
@@ -70,6 +71,7 @@ export async function startGatewayProcess(options: {
   let output = '';
   let pending = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let metricsPort = 0;
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`gateway did not start:\n${output}`)),
@@ -84,6 +86,7 @@ export async function startGatewayProcess(options: {
         pending = pending.slice(at + 1);
         output += `${line}\n`;
         if (line.startsWith('{')) lines.push(JSON.parse(line) as LogLine);
+        metricsPort ||= Number(/^Metrics at http:\/\/127\.0\.0\.1:(\d+)\//.exec(line)?.[1] ?? 0);
         const listening = /^POP3 webmail at http:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
         if (listening?.[1]) {
           clearTimeout(timer);
@@ -102,7 +105,7 @@ export async function startGatewayProcess(options: {
     port,
     logs: () => [...lines],
     async metric(name) {
-      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
       const text = await response.text();
       const value = new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1];
       if (value === undefined) throw new Error(`no metric ${name}`);

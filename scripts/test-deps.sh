@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run against, when missing: Dovecot (the real POP3
-# server), nginx (the reverse proxy of e2e tests), Chromium with CJK and emoji fonts (browser
+# server, with LMTP for delivery), Postfix (the real submission server), nginx (the reverse proxy of e2e tests), Chromium with CJK and emoji fonts (browser
 # tests, so screenshots show what people see), Firefox ESR and WebKitGTK's WebDriver with Xvfb
 # (the sanitizer corpus in every engine),
 # Caddy and HAProxy (to validate the shipped proxy configs with their own tools), and
@@ -20,6 +20,8 @@ has_cjk_font() {
 want=()
 [ -x /usr/sbin/dovecot ] || want+=(dovecot-core)
 [ -x /usr/lib/dovecot/pop3 ] || want+=(dovecot-pop3d)
+[ -x /usr/lib/dovecot/lmtp ] || want+=(dovecot-lmtpd)
+[ -x /usr/sbin/postfix ] || want+=(postfix)
 [ -x /usr/sbin/nginx ] || want+=(nginx)
 [ -x /usr/bin/chromium ] || want+=(chromium)
 [ -x /usr/bin/firefox-esr ] || want+=(firefox-esr)
@@ -41,7 +43,9 @@ fi
 apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=300)
 
 echo "test-deps: installing ${want[*]}"
-log=$(mktemp)
+# Postfix asks how to configure the system's mail; the tests run a private instance only.
+echo 'postfix postfix/main_mailer_type select No configuration' |
+  "${as_root[@]}" debconf-set-selectionslog=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # Quiet unless it fails; then apt's own words say why.
 if ! { "${apt[@]}" update && "${apt[@]}" install -y --no-install-recommends "${want[@]}"; } >"$log" 2>&1; then

@@ -37,6 +37,11 @@ export interface DovecotOptions {
    * sign-ins would queue past a client's TLS handshake timeout.
    */
   maxSessions?: number;
+  /**
+   * Serve a submission server too (test/support/postfix.ts): an auth socket for its SASL
+   * and LMTP delivery into the same Maildirs (needs dovecot-lmtpd).
+   */
+  forPostfix?: boolean;
 }
 
 /** A running private Dovecot. Call `stop()` when done. */
@@ -51,6 +56,10 @@ export interface Dovecot {
   /** PEM of the private CA that signed the server certificate. */
   ca: string;
   users: DovecotUser[];
+  /** With `forPostfix`: the SASL auth socket a Postfix smtpd can use (`smtpd_sasl_type = dovecot`). */
+  authSocket: string;
+  /** With `forPostfix`: the LMTP socket that delivers into the users' Maildirs. */
+  lmtpSocket: string;
   /** Deliver raw RFC 5322 messages (bytes kept exact) into a user's mailbox, oldest first. */
   addMessages(user: string, messages: Array<Uint8Array | string>): Promise<void>;
   /** Remove every message of a user (UIDs keep counting up: the uidlist stays). */
@@ -234,7 +243,7 @@ base_dir = ${dir}/run
 state_dir = ${dir}/state
 instance_name = dovecot-test-${ports.implicitPort}
 log_path = ${dir}/dovecot.log
-protocols = pop3
+protocols = pop3${options.forPostfix ? ' lmtp' : ''}
 listen = 127.0.0.1
 ssl = required
 ssl_cert = <${dir}/cert.pem
@@ -274,8 +283,25 @@ service pop3-login {
     ssl = yes
   }
 }
-${rootless}${sessionLimits(options.maxSessions)}`;
+${rootless}${sessionLimits(options.maxSessions)}${options.forPostfix ? POSTFIX_SERVICES : ''}`;
 }
+
+// For a private Postfix: SASL through Dovecot's auth (the same users and passwords as POP3)
+// and LMTP into the same Maildirs; `user@domain` recipients are looked up as `user`.
+const POSTFIX_SERVICES = `service auth {
+  unix_listener auth-postfix {
+    mode = 0666
+  }
+}
+service lmtp {
+  unix_listener lmtp-postfix {
+    mode = 0666
+  }
+}
+protocol lmtp {
+  auth_username_format = %Ln
+}
+`;
 
 // Room for `sessions` logins and mail processes, plus their connections to auth and anvil;
 // long-lived login and pop3 processes serving many clients each instead of one per session.
@@ -463,6 +489,8 @@ function handle(
     host: '127.0.0.1',
     ...ports,
     servername: 'localhost',
+    authSocket: join(dir, 'run', 'auth-postfix'),
+    lmtpSocket: join(dir, 'run', 'lmtp-postfix'),
     ca,
     users,
     async addMessages(user, messages) {

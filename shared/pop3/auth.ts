@@ -5,6 +5,7 @@
 import type { Pop3Command } from './command.ts';
 import { localError, Pop3Error, Pop3ReplyError } from './errors.ts';
 import type { Capabilities, Greeting } from './replies.ts';
+import { endsSignIn, isFailedLogin } from './response-codes.ts';
 import {
   apopDigest,
   canSendInitialResponse,
@@ -50,12 +51,6 @@ export function chooseMechanisms(context: Omit<AuthContext, 'credentials'>): str
   return allowed ? chain.filter((name) => allowed.includes(name)) : chain;
 }
 
-function isCredentialFailure(error: Pop3ReplyError): boolean {
-  // RFC 3206 §4: [AUTH] means the credentials were wrong; trying another
-  // mechanism would only add failed attempts (and lockouts).
-  return error.responseCode === 'AUTH';
-}
-
 /** Authenticate; resolves to the mechanism that worked. */
 export async function authenticate(session: Pop3Session, context: AuthContext): Promise<string> {
   const chain = chooseMechanisms(context);
@@ -68,9 +63,13 @@ export async function authenticate(session: Pop3Session, context: AuthContext): 
       await tryMechanism(session, mechanism, context);
       return mechanism;
     } catch (error) {
-      if (!(error instanceof Pop3ReplyError) || error.isTransient) throw error;
+      if (!(error instanceof Pop3ReplyError)) throw error;
+      const { responseCode } = error;
+      // Busy or broken (IN-USE, SYS/PERM…): the server said why, and it is not
+      // the password, so it is reported as it is, never as POP3_AUTH_FAILED.
+      if (!isFailedLogin(responseCode)) throw error;
       lastError = error;
-      if (isCredentialFailure(error)) break;
+      if (endsSignIn(responseCode)) break;
     }
   }
   throw new Pop3ReplyError(

@@ -1,9 +1,14 @@
 // Every error the POP3 layer raises, built in one place with a stable code.
 // Knows nothing of sockets or UI; callers branch on `code`, never on text.
 
-/** Response codes of RFC 2449 §8 and RFC 3206, as sent in brackets after -ERR. */
-export type Pop3ResponseCode =
-  'IN-USE' | 'LOGIN-DELAY' | 'SYS/TEMP' | 'SYS/PERM' | 'AUTH' | (string & {});
+import {
+  errMeaning,
+  isTransientErr,
+  type ErrMeaning,
+  type Pop3ResponseCode,
+} from './response-codes.ts';
+
+export type { Pop3ResponseCode } from './response-codes.ts';
 
 export type Pop3ErrorCode =
   /** Bytes we cannot parse as POP3: fatal, the parser latches. */
@@ -60,16 +65,14 @@ export class Pop3ReplyError extends Pop3Error {
     super(code, message);
   }
 
-  /**
-   * IN-USE, LOGIN-DELAY and SYS/TEMP mean "busy, try later" (RFC 2449 §8.1,
-   * RFC 3206 §4), never "wrong password".
-   */
+  /** What the response code says this refusal means (response-codes.ts decides). */
+  get meaning(): ErrMeaning {
+    return errMeaning(this.responseCode);
+  }
+
+  /** Busy or a passing fault: the same request later may succeed. */
   get isTransient(): boolean {
-    return (
-      this.responseCode === 'IN-USE' ||
-      this.responseCode === 'LOGIN-DELAY' ||
-      this.responseCode === 'SYS/TEMP'
-    );
+    return isTransientErr(this.responseCode);
   }
 }
 

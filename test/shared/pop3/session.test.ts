@@ -94,6 +94,21 @@ describe('Pop3Session sign-in', () => {
     expect((error as Pop3ReplyError).command).toBe('PASS ****** [10]');
   });
 
+  it('reports [SYS/PERM] as a broken server, not as a wrong password, and tries nothing else', async () => {
+    const { session, peer } = scriptedSession((line) =>
+      line === 'CAPA'
+        ? '+OK\r\nSASL PLAIN\r\nUSER\r\n.\r\n'
+        : '-ERR [SYS/PERM] mail store unavailable\r\n',
+    );
+    const error = await rejection(session.login(LOGIN));
+    expect(error).toBeInstanceOf(Pop3ReplyError);
+    expect(error.code).toBe('POP3_ERR');
+    expect((error as Pop3ReplyError).responseCode).toBe('SYS/PERM');
+    expect((error as Pop3ReplyError).meaning).toBe('permanent');
+    expect((error as Pop3ReplyError).isTransient).toBe(false);
+    expect(peer.lines.map((line) => line.split(' ')[0])).toEqual(['CAPA', 'AUTH']);
+  });
+
   it('uses APOP when nothing else is offered (RFC 1939 §7)', async () => {
     const { session, peer } = scriptedSession(
       table({

@@ -5,6 +5,7 @@
 
 import net from 'node:net';
 import tls from 'node:tls';
+import { MAX_STATUS_LINE } from '../shared/pop3/limits.ts';
 import { parseStatusLine } from '../shared/pop3/status.ts';
 import { ByteFeed, SHARED_READ_BUFFER, type Sink } from './byte-feed.ts';
 import {
@@ -40,10 +41,10 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = {
 };
 
 /**
- * SECURITY.md item 33: a status line ≤ 8 KiB. A greeting of `<`×100k or one
- * endless line is refused here, before anything is buffered further.
+ * The codec's status-line cap (SECURITY.md item 33): a greeting of `<`×100k
+ * or one endless line is refused here, before anything is buffered further.
  */
-export const MAX_GREETING_LINE = 8192;
+export const MAX_GREETING_LINE = MAX_STATUS_LINE;
 
 export interface UpstreamConnection {
   /**

@@ -4,6 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { protocolError, type Pop3ProtocolError } from './errors.ts';
+import { MAX_MAILDROP_TOTAL, MAX_NUMBER } from './limits.ts';
 import { isValidApopTimestamp } from './sasl/index.ts';
 
 export interface Greeting {
@@ -64,11 +65,6 @@ function isPrintable(text: string): boolean {
 function bad(message: string): Pop3ProtocolError {
   return protocolError('POP3_BAD_LISTING', message);
 }
-
-/** SECURITY.md 35: message numbers, counts and message sizes stay at or below 2^31-1. */
-const MAX_NUMBER = 2 ** 31 - 1;
-/** STAT's mailbox total is the one figure a real mailbox may push past 2 GiB. */
-const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
 
 /**
  * A plain decimal (no sign, no point) up to `max`, or undefined. A loop, not
@@ -146,7 +142,7 @@ export function parseCapa(lines: readonly string[]): Capabilities {
 export function parseStat(text: string): Stat {
   const [countText, sizeText] = text.split(' ');
   const count = toNumber(countText);
-  const size = toNumber(sizeText, MAX_TOTAL);
+  const size = toNumber(sizeText, MAX_MAILDROP_TOTAL);
   if (count === undefined || size === undefined) throw bad(`bad STAT reply: ${text.slice(0, 40)}`);
   return { count, size };
 }

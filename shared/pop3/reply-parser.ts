@@ -5,6 +5,7 @@
 import { concatBytes, decodeText } from './bytes.ts';
 import { protocolError, type Pop3ProtocolError } from './errors.ts';
 import type { ReplyShape } from './command.ts';
+import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './limits.ts';
 import { parseStatusLine, type StatusLine } from './status.ts';
 
 const LF = 0x0a;
@@ -22,18 +23,6 @@ export interface ReplySink {
   /** The bytes broke the protocol; the parser has latched and ignores further input. */
   onError(error: Pop3ProtocolError): void;
 }
-
-export interface ParserLimits {
-  /** Longest status line accepted, CRLF included. RFC 1939 says 512; real servers exceed it. */
-  maxStatusLine: number;
-  /** Longest body line accepted. Lines over 512 octets are normal in real mail. */
-  maxBodyLine: number;
-}
-
-export const DEFAULT_PARSER_LIMITS: ParserLimits = {
-  maxStatusLine: 8 * 1024,
-  maxBodyLine: 1024 * 1024,
-};
 
 /** The greeting is a single-line reply that nobody asked for. */
 export type ExpectedShape = ReplyShape | 'greeting';

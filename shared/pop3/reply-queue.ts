@@ -6,7 +6,8 @@
 import { concatBytes } from './bytes.ts';
 import { encodeCommand, replyShape, type Pop3Command } from './command.ts';
 import { localError, type Pop3Error, Pop3ProtocolError } from './errors.ts';
-import { ReplyParser, type ParserLimits } from './reply-parser.ts';
+import type { QueueLimits } from './limits.ts';
+import { ReplyParser } from './reply-parser.ts';
 import type { StatusLine } from './status.ts';
 
 /** What the session needs from a connection. receive() takes ownership of the bytes it is given. */
@@ -18,13 +19,6 @@ export interface Pop3Transport {
 export interface Reply {
   status: StatusLine;
   body: Uint8Array | undefined;
-}
-
-export interface QueueLimits extends ParserLimits {
-  /** Commands sent and not yet answered. */
-  maxQueue: number;
-  /** The body limit of a reply when the caller gives none (CAPA, LIST, UIDL). */
-  maxListingBytes: number;
 }
 
 export interface ReplyQueueOptions {

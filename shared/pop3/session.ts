@@ -22,22 +22,10 @@ import {
   type Stat,
   type UidlEntry,
 } from './replies.ts';
-import { DEFAULT_PARSER_LIMITS } from './reply-parser.ts';
-import { ReplyQueue, type QueueLimits, type Reply, type Pop3Transport } from './reply-queue.ts';
+import { DEFAULT_SESSION_LIMITS, messageLimit, type SessionLimits } from './limits.ts';
+import { ReplyQueue, type Reply, type Pop3Transport } from './reply-queue.ts';
 
 export type { Pop3Transport, Reply } from './reply-queue.ts';
-
-export interface SessionLimits extends QueueLimits {
-  /** RETR and TOP bodies when the size is unknown; otherwise LIST size × 1.1 + 64 KiB, capped here. */
-  maxMessageBytes: number;
-}
-
-export const DEFAULT_SESSION_LIMITS: SessionLimits = {
-  ...DEFAULT_PARSER_LIMITS,
-  maxQueue: 100_000,
-  maxListingBytes: 64 * 1024 * 1024,
-  maxMessageBytes: 256 * 1024 * 1024,
-};
 
 export type SessionState = 'greeting' | 'authorization' | 'transaction' | 'update' | 'closed';
 
@@ -54,8 +42,6 @@ export interface RetrOptions {
   expectedSize?: number;
   onProgress?: (received: number, expected: number | undefined) => void;
 }
-
-const SLACK = 64 * 1024;
 
 /** The bytes up to and including the blank line that ends the header block. */
 function headerBlock(message: Uint8Array): Uint8Array {
@@ -325,9 +311,7 @@ export class Pop3Session {
   }
 
   private messageLimit(options: RetrOptions): number {
-    const size = options.expectedSize;
-    const cap = this.limits.maxMessageBytes;
-    return size === undefined ? cap : Math.min(Math.ceil(size * 1.1) + SLACK, cap);
+    return messageLimit(options.expectedSize, this.limits.maxMessageBytes);
   }
 
   private lines(body: Uint8Array | undefined): string[] {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  ReplyParser,
-  type ExpectedShape,
-  type ParserLimits,
-} from '../../../shared/pop3/reply-parser.ts';
+import type { ParserLimits } from '../../../shared/pop3/limits.ts';
+import { ReplyParser, type ExpectedShape } from '../../../shared/pop3/reply-parser.ts';
 import { Pop3ProtocolError } from '../../../shared/pop3/errors.ts';
 import { concatBytes } from '../../../shared/pop3/bytes.ts';
 import { decode, encode, FEEDS, splitAt } from '../../support/feed.ts';

@@ -3,10 +3,10 @@
 // abstract transport; knows nothing of TLS, sockets or WebSockets.
 
 import { decodeText, splitLines } from './bytes.ts';
-import { redactCommand, type Pop3Command } from './command.ts';
+import type { Pop3Command } from './command.ts';
 import type { Pop3Error } from './errors.ts';
-import { localError, Pop3ReplyError, protocolError, type Pop3ErrorCode } from './errors.ts';
-import { authenticate, type Credentials, type LoginOptions } from './auth.ts';
+import { localError, protocolError } from './errors.ts';
+import { authenticate, type AuthChannel, type Credentials, type LoginOptions } from './auth.ts';
 import {
   parseCapa,
   parseGreeting,
@@ -23,7 +23,7 @@ import {
   type UidlEntry,
 } from './replies.ts';
 import { DEFAULT_SESSION_LIMITS, messageLimit, type SessionLimits } from './limits.ts';
-import { ReplyQueue, type Reply, type Pop3Transport } from './reply-queue.ts';
+import { replyError, ReplyQueue, type Reply, type Pop3Transport } from './reply-queue.ts';
 
 export type { Pop3Transport, Reply } from './reply-queue.ts';
 
@@ -79,7 +79,7 @@ export class Pop3Session {
       onClose: () => (this.currentState = 'closed'),
     });
     this.greeting = this.queue.greeting().then((reply) => {
-      if (reply.status.kind !== 'ok') throw this.replyError({ verb: 'NOOP' }, reply, 'POP3_ERR');
+      if (reply.status.kind !== 'ok') throw replyError('greeting', reply, 'POP3_ERR');
       this.currentState = 'authorization';
       return parseGreeting(reply.status.text);
     });
@@ -140,7 +140,12 @@ export class Pop3Session {
   async login(credentials: Credentials, options: LoginOptions = {}): Promise<string> {
     const greeting = await this.greeting;
     const caps = await this.capabilities();
-    const mechanism = await authenticate(this, { greeting, caps, credentials, options });
+    // Sign-in gets sign-in commands only: a DELE cannot go round dele()'s check.
+    const channel: AuthChannel = {
+      canPipeline: () => this.isPipelining,
+      send: (command) => this.exchange(command),
+    };
+    const mechanism = await authenticate(channel, { greeting, caps, credentials, options });
     // The pre-login capabilities stay in use (PIPELINING included) until
     // capabilities() is asked again in this state.
     this.currentState = 'transaction';
@@ -205,7 +210,7 @@ export class Pop3Session {
       );
       if (reply.status.kind === 'ok') return reply.body!;
       // Without CAPA we only guessed that TOP exists; RETR still works.
-      if (caps.isKnown) throw this.replyError({ verb: 'TOP', msg, lines: 0 }, reply, 'POP3_ERR');
+      if (caps.isKnown) throw replyError({ verb: 'TOP', msg, lines: 0 }, reply, 'POP3_ERR');
     }
     return headerBlock(await this.retr(msg));
   }
@@ -271,8 +276,8 @@ export class Pop3Session {
     this.queue.close();
   }
 
-  /** Send a command and resolve with its reply, `-ERR` included. Used by auth. */
-  exchange(
+  /** Send a command and resolve with its reply, `-ERR` included. */
+  private exchange(
     command: Pop3Command,
     maxBytes?: number,
     observe?: (chunk: Uint8Array) => void,
@@ -306,7 +311,7 @@ export class Pop3Session {
       };
     }
     const reply = await this.exchange(command, maxBytes, observe, !onChunk);
-    if (reply.status.kind !== 'ok') throw this.replyError(command, reply, 'POP3_ERR');
+    if (reply.status.kind !== 'ok') throw replyError(command, reply, 'POP3_ERR');
     return reply;
   }
 
@@ -324,19 +329,5 @@ export class Pop3Session {
       throw error;
     }
     return entry;
-  }
-
-  /** A typed error for an -ERR reply; the command is redacted. */
-  replyError(command: Pop3Command, reply: Reply, code: Pop3ErrorCode): Pop3ReplyError {
-    const status = reply.status;
-    const responseCode = status.kind === 'continue' ? undefined : status.responseCode;
-    const shown = redactCommand(command);
-    return new Pop3ReplyError(
-      code,
-      `${shown} failed: ${status.text || '-ERR'}`,
-      shown,
-      responseCode,
-      status.text,
-    );
   }
 }

@@ -173,16 +173,35 @@ export function parseListLine(line: string): ListEntry {
   return { msg, size };
 }
 
+/** Marks a pseudo-UIDL; real unique-ids that start with it are hashed (see parseUidlLine). */
+const PSEUDO_MARK = '#';
+
+/**
+ * The key of a message on a server without UIDL: `#n`, its number, which
+ * names it in this session only. Such a key is never stored, cached or
+ * deleted by: message numbers change from one session to the next (RFC 1939 §7).
+ */
+export function pseudoUidl(msg: number): string {
+  return `${PSEUDO_MARK}${msg}`;
+}
+
+/** Whether a message key is a pseudo-UIDL (a number of this session), not a server's unique-id. */
+export function isPseudoUidl(key: string): boolean {
+  return key.startsWith(PSEUDO_MARK);
+}
+
 /**
  * One `msg uidl` line: a multi-line UIDL entry or the text of `UIDL n`'s +OK.
  * A unique-id outside RFC 1939's shape but free of controls (too long,
  * non-ASCII) comes back as `sha256:<hex>` of its text (SECURITY.md 36): the
  * same server id always gives the same key, and no raw server text ever
- * becomes a storage key. An empty id or one with controls is refused.
+ * becomes a storage key. So does one that starts like a pseudo-UIDL (`#` is
+ * legal in a unique-id), which would otherwise be taken for a message number
+ * and never be deletable. An empty id or one with controls is refused.
  */
 export function parseUidlLine(line: string): UidlEntry {
   const [msg, uidl] = splitPair(line, 'UIDL');
-  if (UIDL.test(uidl)) return { msg, uidl };
+  if (UIDL.test(uidl) && !isPseudoUidl(uidl)) return { msg, uidl };
   if (!isPrintable(uidl)) throw bad(`bad unique-id for message ${msg}`);
   return { msg, uidl: `sha256:${bytesToHex(sha256(utf8ToBytes(uidl)))}` };
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isPseudoUidl,
   parseCapa,
   parseGreeting,
   parseList,
   parseStat,
   parseUidl,
   parseUidlLine,
+  pseudoUidl,
 } from '../../../shared/pop3/replies.ts';
 import { Pop3ProtocolError } from '../../../shared/pop3/errors.ts';
 import { parseStatusLine } from '../../../shared/pop3/status.ts';
@@ -139,6 +141,17 @@ describe('listings', () => {
     expect(parseUidlLine(`7 ${long}`).uidl).toBe(first?.uidl);
     expect(second?.uidl).not.toBe(first?.uidl);
     expect(codeOf(() => parseUidl([`1 ${long}`, `2 ${long}`]))).toBe('POP3_BAD_LISTING');
+  });
+
+  it('keeps pseudo-UIDLs and server unique-ids apart', () => {
+    expect(pseudoUidl(7)).toBe('#7');
+    expect(isPseudoUidl(pseudoUidl(7))).toBe(true);
+    expect(isPseudoUidl(parseUidlLine('7 whqtswO00WBw418f9t5JxYwZ').uidl)).toBe(false);
+    // `#` is legal in a unique-id (RFC 1939 §7): such an id is hashed, so it is
+    // never taken for a message number and stays deletable.
+    const hashed = parseUidlLine('7 #7').uidl;
+    expect(hashed).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(isPseudoUidl(hashed)).toBe(false);
   });
 
   const broken: Array<[string, () => unknown]> = [

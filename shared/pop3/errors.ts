@@ -17,7 +17,6 @@ export type Pop3ErrorCode =
   | 'POP3_RESPONSE_TOO_LARGE'
   | 'POP3_UNEXPECTED_REPLY'
   | 'POP3_BAD_LISTING'
-  | 'POP3_BAD_GREETING'
   | 'POP3_PIPELINING_BROKEN'
   /** A command we refuse to encode. */
   | 'POP3_BAD_COMMAND'
@@ -28,7 +27,6 @@ export type Pop3ErrorCode =
   | 'POP3_NO_AUTH_MECHANISM'
   | 'POP3_SASL_FAILED'
   | 'POP3_UNSUPPORTED'
-  | 'POP3_WRONG_STATE'
   | 'POP3_CLOSED'
   | 'POP3_TIMEOUT';
 

@@ -26,7 +26,6 @@ export interface Capabilities {
   hasUser: boolean;
   hasPipelining: boolean;
   hasStls: boolean;
-  hasRespCodes: boolean;
   hasAuthRespCode: boolean;
   /** RFC 2449 §6.5: seconds the server wants between logins. */
   loginDelaySeconds: number | undefined;
@@ -106,7 +105,6 @@ export const UNKNOWN_CAPABILITIES: Capabilities = {
   hasUser: true,
   hasPipelining: false,
   hasStls: false,
-  hasRespCodes: false,
   hasAuthRespCode: false,
   loginDelaySeconds: undefined,
   expireDays: undefined,
@@ -130,7 +128,6 @@ export function parseCapa(lines: readonly string[]): Capabilities {
     hasUser: raw.has('USER'),
     hasPipelining: raw.has('PIPELINING'),
     hasStls: raw.has('STLS'),
-    hasRespCodes: raw.has('RESP-CODES'),
     hasAuthRespCode: raw.has('AUTH-RESP-CODE'),
     loginDelaySeconds: toNumber(raw.get('LOGIN-DELAY')?.[0]),
     expireDays: expire?.toUpperCase() === 'NEVER' ? 'never' : toNumber(expire),
@@ -156,10 +153,9 @@ function splitPair(line: string, what: string): [number, string] {
   return [msg, end < 0 ? line.slice(space + 1) : line.slice(space + 1, end)];
 }
 
-function checkNumbers(msgs: readonly number[], count: number | undefined, what: string): void {
+function checkNumbers(msgs: readonly number[], what: string): void {
   const seen = new Set<number>();
   for (const msg of msgs) {
-    if (count !== undefined && msg > count) throw bad(`${what} names message ${msg} of ${count}`);
     if (seen.has(msg)) throw bad(`${what} names message ${msg} twice`);
     seen.add(msg);
   }
@@ -206,23 +202,21 @@ export function parseUidlLine(line: string): UidlEntry {
   return { msg, uidl: `sha256:${bytesToHex(sha256(utf8ToBytes(uidl)))}` };
 }
 
-/** A multi-line LIST; with `count` (from STAT) numbers must be within 1..count. */
-export function parseList(lines: readonly string[], count?: number): ListEntry[] {
+/** A multi-line LIST: each number once. */
+export function parseList(lines: readonly string[]): ListEntry[] {
   const entries = lines.map(parseListLine);
   checkNumbers(
     entries.map((entry) => entry.msg),
-    count,
     'LIST',
   );
   return entries;
 }
 
-/** A multi-line UIDL: numbers within 1..count, each unique-id printable and unique. */
-export function parseUidl(lines: readonly string[], count?: number): UidlEntry[] {
+/** A multi-line UIDL: each number once, each unique-id printable and unique. */
+export function parseUidl(lines: readonly string[]): UidlEntry[] {
   const entries = lines.map(parseUidlLine);
   checkNumbers(
     entries.map((entry) => entry.msg),
-    count,
     'UIDL',
   );
   const seen = new Set<string>();

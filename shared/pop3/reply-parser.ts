@@ -64,11 +64,6 @@ export class ReplyParser {
     this.expected.push({ shape, maxBytes });
   }
 
-  /** Replies announced and not yet complete. */
-  get pendingReplies(): number {
-    return this.expected.length - this.head;
-  }
-
   get isFailed(): boolean {
     return this.state === 'failed';
   }

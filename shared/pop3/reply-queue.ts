@@ -106,10 +106,6 @@ export class ReplyQueue {
     return this.pipeliningBroken;
   }
 
-  get isClosed(): boolean {
-    return this.closeError !== undefined;
-  }
-
   /** Why the queue closed (a protocol error, a timeout, POP3_CLOSED); undefined while open. */
   get closeReason(): Pop3Error | undefined {
     return this.closeError;

@@ -11,7 +11,6 @@ import {
   parseCapa,
   parseGreeting,
   parseList,
-  parseListLine,
   parseStat,
   parseUidl,
   parseUidlLine,
@@ -158,10 +157,6 @@ export class Pop3Session {
 
   async list(): Promise<ListEntry[]> {
     return parseList(this.lines((await this.request({ verb: 'LIST' })).body));
-  }
-
-  async listOne(msg: number): Promise<ListEntry> {
-    return this.echoed(parseListLine((await this.request({ verb: 'LIST', msg })).status.text), msg);
   }
 
   /** UIDL of every message; remembered for dele()'s check within this session. */

@@ -61,8 +61,8 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
 };
 
 /**
- * Dot-stuffing and a server that counts LF-only line ends both make a RETR
- * reply longer than its LIST size (RFC 1939 §11: sizes are approximate).
+ * A server that stores LF line ends may list a size smaller than the CRLF
+ * octets it sends (RFC 1939 §11), so a RETR may run past its LIST size.
  */
 const MESSAGE_SIZE_FACTOR = 1.1;
 const MESSAGE_SLACK = 64 * 1024;

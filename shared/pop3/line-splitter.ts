@@ -37,7 +37,7 @@ export interface LineSplitterOptions {
  * Splits a stream into lines. Feed it with read(chunk, start) until the chunk
  * is used up; it keeps a partial line between chunks. The cap is checked as
  * bytes arrive, never only once the line completes: 10 MiB without an LF is
- * refused at the cap, not buffered (SECURITY.md 30, 33).
+ * refused at the cap, not buffered: a hostile peer cannot grow memory.
  */
 export class LineSplitter {
   private held: Uint8Array[] = [];

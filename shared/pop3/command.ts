@@ -29,7 +29,7 @@ export type Pop3Verb = Pop3Command['verb'];
 /** What a reply to a command looks like; decided by the command, never by the bytes. */
 export type ReplyShape = 'single' | 'multi' | 'sasl';
 
-// Kept here too for the line guard and the demo server, which import them from this module.
+// Kept here too for the gateway's line guard, which imports them from this module.
 export { MAX_COMMAND_LINE, MAX_NUMBER, MAX_SASL_LINE } from './limits.ts';
 
 const encoder = new TextEncoder();

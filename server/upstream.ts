@@ -5,6 +5,8 @@
 
 import net from 'node:net';
 import tls from 'node:tls';
+import { MAX_STATUS_LINE } from '../shared/pop3/limits.ts';
+import { LineSplitter } from '../shared/pop3/line-splitter.ts';
 import { parseStatusLine } from '../shared/pop3/status.ts';
 import { ByteFeed, SHARED_READ_BUFFER, type Sink } from './byte-feed.ts';
 import {
@@ -40,10 +42,10 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = {
 };
 
 /**
- * SECURITY.md item 33: a status line ≤ 8 KiB. A greeting of `<`×100k or one
- * endless line is refused here, before anything is buffered further.
+ * The codec's status-line cap (SECURITY.md item 33): a greeting of `<`×100k
+ * or one endless line is refused here, before anything is buffered further.
  */
-export const MAX_GREETING_LINE = 8192;
+export const MAX_GREETING_LINE = MAX_STATUS_LINE;
 
 export interface UpstreamConnection {
   /**
@@ -174,8 +176,7 @@ function readLine(
   signal: AbortSignal | undefined,
 ): Promise<Line> {
   return step<Line>(socket, phase, ms, signal, ({ resolve, reject }) => {
-    const parts: Buffer[] = [];
-    let length = 0;
+    const lines = new LineSplitter({ maxLine: MAX_GREETING_LINE, isCrlfRequired: true });
     const bad = (why: string): true => {
       reject(
         upstreamError(
@@ -188,22 +189,17 @@ function readLine(
     };
     /** True once the line is complete or refused. */
     return chunks((chunk) => {
-      const lf = chunk.indexOf(10);
-      const end = lf < 0 ? length + chunk.length : length + lf + 1;
-      if (end > MAX_GREETING_LINE) return bad(`is over ${MAX_GREETING_LINE} octets`);
-      if (lf < 0) {
-        parts.push(Buffer.from(chunk));
-        length += chunk.length;
-        return false;
-      }
-      parts.push(Buffer.from(chunk.subarray(0, lf + 1)));
-      const line = Buffer.concat(parts);
+      const read = lines.read(chunk);
+      if (read.kind === 'too-long') return bad(`is over ${MAX_GREETING_LINE} octets`);
+      if (read.kind === 'partial') return false;
+      // The chunk may be a reused view: keep copies (Buffer#slice would not copy).
+      const line = new Uint8Array(read.line);
       // RFC 1939 §3: lines end in CRLF; a bare LF or a NUL is not POP3.
       if (line.length < 2 || line[line.length - 2] !== 13) return bad('does not end in CRLF');
       if (line.subarray(0, -2).some((byte) => byte === 0 || byte === 13)) {
         return bad('has a NUL or a bare CR');
       }
-      resolve({ line: new Uint8Array(line), rest: chunk.slice(lf + 1) });
+      resolve({ line, rest: new Uint8Array(chunk.subarray(read.end)) });
       return true;
     });
   });

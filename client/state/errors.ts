@@ -3,7 +3,13 @@
 // codes only, never on message text.
 
 import type { CloseCodeName } from '../../shared/bridge/messages.ts';
-import { Pop3Error, Pop3ProtocolError, Pop3ReplyError } from '../../shared/pop3/index.ts';
+import {
+  isFailedLogin,
+  Pop3Error,
+  Pop3ProtocolError,
+  Pop3ReplyError,
+  type ErrMeaning,
+} from '../../shared/pop3/index.ts';
 import { ConnectionError } from '../connection.ts';
 import type { MessageKey } from './messages-en.ts';
 
@@ -30,6 +36,16 @@ const CLOSE_MESSAGES: Record<CloseCodeName, MessageKey> = {
   BANNED: 'error.banned',
   GOING_AWAY: 'error.gatewayRestarting',
   INTERNAL: 'error.gateway',
+};
+
+/** What a -ERR's response code means to the user; `unspecified` says nothing by itself. */
+const MEANING_MESSAGES: Record<ErrMeaning, MessageKey | undefined> = {
+  credentials: 'error.wrongPassword',
+  'in-use': 'error.inUse',
+  'login-delay': 'error.loginDelay',
+  temporary: 'error.tempFailure',
+  permanent: 'error.permFailure',
+  unspecified: undefined,
 };
 
 /** Gateway `error` codes, for a close without a table code (a proxy in between may rewrite it). */
@@ -80,18 +96,9 @@ export function errorMessageKey(error: unknown): MessageKey {
   if (connection) return connectionMessage(connection);
   if (error instanceof Pop3ReplyError) {
     // RFC 2449 §8 / RFC 3206: the response code says more than the command did.
-    switch (error.responseCode) {
-      case 'IN-USE':
-        return 'error.inUse';
-      case 'LOGIN-DELAY':
-        return 'error.loginDelay';
-      case 'SYS/TEMP':
-        return 'error.tempFailure';
-      case 'AUTH':
-        return 'error.wrongPassword';
-    }
-    if (error.code === 'POP3_AUTH_FAILED') return 'error.wrongPassword';
-    return 'error.protocol';
+    const key = MEANING_MESSAGES[error.meaning];
+    if (key) return key;
+    return error.code === 'POP3_AUTH_FAILED' ? 'error.wrongPassword' : 'error.protocol';
   }
   if (error instanceof Pop3ProtocolError) return 'error.protocol';
   if (error instanceof Pop3Error) {
@@ -114,14 +121,18 @@ export function errorMessageKey(error: unknown): MessageKey {
   return 'error.unknown';
 }
 
-/** The password was refused: retrying with it would only add failed logins (and bans). */
+/**
+ * The password was refused: retrying with it would only add failed logins (and
+ * bans). A -ERR counts only when the codec's classifier says it is a failed
+ * login, the same rule the gateway counts by: `[SYS/PERM]` is a broken server,
+ * not a reason to sign out.
+ */
 export function isCredentialFailure(error: unknown): boolean {
   if (connectionCause(error)) return false;
-  if (error instanceof Pop3ReplyError && error.isTransient) return false;
-  return (
-    error instanceof Pop3Error &&
-    (error.code === 'POP3_AUTH_FAILED' || error.code === 'POP3_SASL_FAILED')
-  );
+  if (error instanceof Pop3ReplyError) {
+    return error.code === 'POP3_AUTH_FAILED' && isFailedLogin(error.responseCode);
+  }
+  return error instanceof Pop3Error && error.code === 'POP3_SASL_FAILED';
 }
 
 /** Whether opening a new session later may succeed without anyone changing anything. */

@@ -4,8 +4,10 @@
 
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import {
+  isPseudoUidl,
   Pop3Error,
   Pop3ReplyError,
+  pseudoUidl,
   type Pop3Session,
   type UidlEntry,
 } from '../../shared/pop3/index.ts';
@@ -260,7 +262,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       failed.clear();
       setRows(
         listing.map(({ msg, size }) => {
-          const uidl = byMsg.get(msg) ?? `#${msg}`;
+          const uidl = byMsg.get(msg) ?? pseudoUidl(msg);
           return { uidl, msg, size, header: headers.get(uidl) };
         }),
       );
@@ -309,7 +311,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     },
     listedSession: () => (listedFor?.state === 'transaction' ? listedFor : undefined),
     row: (uidl) => byUidl.get(uidl),
-    numberOf: (uidl) => (uidl.startsWith('#') ? undefined : byUidl.get(uidl)?.msg),
+    numberOf: (uidl) => (isPseudoUidl(uidl) ? undefined : byUidl.get(uidl)?.msg),
     remove(uidls) {
       const gone = new Set(uidls);
       setRows(rows.value.filter((row) => !gone.has(row.uidl)));

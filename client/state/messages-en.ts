@@ -84,6 +84,8 @@ export const EN = {
     'The mailbox is in use elsewhere (another mail program or device). Close it there or wait a minute, then try again.',
   'error.loginDelay': 'The mail server asks you to wait before signing in again. Try again later.',
   'error.tempFailure': 'The mail server has a temporary problem. Try again in a few minutes.',
+  'error.permFailure':
+    'The mail server has a problem it cannot fix by itself. Ask its administrator; your password was not refused.',
   'error.serverUnreachable': 'The mail server cannot be reached.',
   'error.serverTimeout': 'The mail server did not answer in time.',
   'error.serverRefused':

@@ -82,6 +82,7 @@ export const ZH: Readonly<Record<MessageKey, string>> = {
   'error.inUse': '邮箱正在别处使用（其他邮件程序或设备）。请在那里关闭，或等一分钟后重试。',
   'error.loginDelay': '邮件服务器要求稍后再登录。请稍后重试。',
   'error.tempFailure': '邮件服务器暂时出现问题。请几分钟后重试。',
+  'error.permFailure': '邮件服务器出现了无法自行恢复的故障，请联系其管理员；您的密码并未被拒绝。',
   'error.serverUnreachable': '无法连接到邮件服务器。',
   'error.serverTimeout': '邮件服务器没有及时响应。',
   'error.serverRefused': '邮件服务器拒绝了连接，或发送了本应用无法理解的问候信息。',

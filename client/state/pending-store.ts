@@ -3,7 +3,12 @@
 // until QUIT answers +OK. Stored (UIDLs only) so a reload or a drop loses none.
 
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import { Pop3Error, Pop3ReplyError, type Pop3Session } from '../../shared/pop3/index.ts';
+import {
+  isPseudoUidl,
+  Pop3Error,
+  Pop3ReplyError,
+  type Pop3Session,
+} from '../../shared/pop3/index.ts';
 import type { PendingDeletion } from '../cache/database.ts';
 import type { PendingStorage } from '../cache/pending-storage.ts';
 
@@ -145,7 +150,7 @@ export function createPendingStore(deps: PendingStoreDeps): PendingStore {
     },
     add(uidls) {
       const known = hidden.value;
-      const fresh = [...new Set(uidls)].filter((uidl) => !known.has(uidl) && !uidl.startsWith('#'));
+      const fresh = [...new Set(uidls)].filter((uidl) => !known.has(uidl) && !isPseudoUidl(uidl));
       if (fresh.length === 0) return;
       lastError.value = undefined;
       const batch = ++batches;

@@ -5,13 +5,9 @@
 import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
-import {
-  MAX_SASL_LINE,
-  parseCommandLine,
-  redactCommand,
-  type Pop3Command,
-} from '../../shared/pop3/command.ts';
+import { parseCommandLine, redactCommand, type Pop3Command } from '../../shared/pop3/command.ts';
 import { Pop3Error } from '../../shared/pop3/errors.ts';
+import { MAX_SASL_LINE } from '../../shared/pop3/limits.ts';
 import { SendBudget, type DemoFaults, type DemoScriptedReply } from './faults.ts';
 import { LineBuffer } from './line-buffer.ts';
 import type { DemoSession, Reply } from './session.ts';

@@ -1,10 +1,13 @@
 // Sign-in: picks the strongest mechanism both sides support and falls back
 // down the chain (SASL SCRAM, PLAIN, LOGIN, CRAM-MD5, then USER/PASS; APOP
-// only when asked or nothing else is offered). Talks through the session.
+// only when asked or nothing else is offered). Talks through an AuthChannel
+// that carries sign-in commands only; it never sees the session itself.
 
 import type { Pop3Command } from './command.ts';
 import { localError, Pop3Error, Pop3ReplyError } from './errors.ts';
 import type { Capabilities, Greeting } from './replies.ts';
+import { replyError, type Reply } from './reply-queue.ts';
+import { endsSignIn, isFailedLogin } from './response-codes.ts';
 import {
   apopDigest,
   canSendInitialResponse,
@@ -13,7 +16,6 @@ import {
   encodeBase64,
   SASL_PREFERENCE,
 } from './sasl/index.ts';
-import type { Pop3Session, Reply } from './session.ts';
 
 export interface Credentials {
   username: string;
@@ -26,6 +28,23 @@ export interface LoginOptions {
   preferApop?: boolean;
   /** Only try these mechanisms ('SCRAM-SHA-256', …, 'USER', 'APOP'). */
   mechanisms?: readonly string[];
+}
+
+/** The commands of the AUTHORIZATION state that sign in (RFC 1939 §7, RFC 5034 §4). */
+export type AuthCommand = Extract<
+  Pop3Command,
+  { verb: 'USER' | 'PASS' | 'APOP' | 'AUTH' | 'SASL' }
+>;
+
+/**
+ * What sign-in may do with a session: send sign-in commands, nothing else,
+ * so no caller reaches a DELE around the session's UIDL check through it.
+ */
+export interface AuthChannel {
+  /** Whether USER and PASS may leave together (RFC 2449 §6.6). */
+  canPipeline(): boolean;
+  /** Send one sign-in command; resolves with its reply, `-ERR` included. */
+  send(command: AuthCommand): Promise<Reply>;
 }
 
 interface AuthContext {
@@ -50,14 +69,8 @@ export function chooseMechanisms(context: Omit<AuthContext, 'credentials'>): str
   return allowed ? chain.filter((name) => allowed.includes(name)) : chain;
 }
 
-function isCredentialFailure(error: Pop3ReplyError): boolean {
-  // RFC 3206 §4: [AUTH] means the credentials were wrong; trying another
-  // mechanism would only add failed attempts (and lockouts).
-  return error.responseCode === 'AUTH';
-}
-
 /** Authenticate; resolves to the mechanism that worked. */
-export async function authenticate(session: Pop3Session, context: AuthContext): Promise<string> {
+export async function authenticate(session: AuthChannel, context: AuthContext): Promise<string> {
   const chain = chooseMechanisms(context);
   if (chain.length === 0) {
     throw localError('POP3_NO_AUTH_MECHANISM', 'the server offers no sign-in method we support');
@@ -68,9 +81,13 @@ export async function authenticate(session: Pop3Session, context: AuthContext): 
       await tryMechanism(session, mechanism, context);
       return mechanism;
     } catch (error) {
-      if (!(error instanceof Pop3ReplyError) || error.isTransient) throw error;
+      if (!(error instanceof Pop3ReplyError)) throw error;
+      const { responseCode } = error;
+      // Busy or broken (IN-USE, SYS/PERM…): the server said why, and it is not
+      // the password, so it is reported as it is, never as POP3_AUTH_FAILED.
+      if (!isFailedLogin(responseCode)) throw error;
       lastError = error;
-      if (isCredentialFailure(error)) break;
+      if (endsSignIn(responseCode)) break;
     }
   }
   throw new Pop3ReplyError(
@@ -82,32 +99,29 @@ export async function authenticate(session: Pop3Session, context: AuthContext): 
   );
 }
 
-async function expectOk(session: Pop3Session, command: Pop3Command): Promise<void> {
-  const reply = await session.exchange(command);
-  if (reply.status.kind !== 'ok') throw session.replyError(command, reply, 'POP3_ERR');
+async function expectOk(session: AuthChannel, command: AuthCommand): Promise<void> {
+  const reply = await session.send(command);
+  if (reply.status.kind !== 'ok') throw replyError(command, reply, 'POP3_ERR');
 }
 
 async function tryMechanism(
-  session: Pop3Session,
+  session: AuthChannel,
   mechanism: string,
   { greeting, credentials }: AuthContext,
 ): Promise<void> {
   const { username, password } = credentials;
   if (mechanism === 'USER') {
-    const user: Pop3Command = { verb: 'USER', name: username };
-    const pass: Pop3Command = { verb: 'PASS', password };
-    if (!session.isPipelining) {
+    const user: AuthCommand = { verb: 'USER', name: username };
+    const pass: AuthCommand = { verb: 'PASS', password };
+    if (!session.canPipeline()) {
       await expectOk(session, user);
       await expectOk(session, pass);
       return;
     }
     // RFC 2449 §6.6: with PIPELINING, USER and PASS may leave together.
-    const [userReply, passReply] = await Promise.all([
-      session.exchange(user),
-      session.exchange(pass),
-    ]);
-    if (userReply.status.kind !== 'ok') throw session.replyError(user, userReply, 'POP3_ERR');
-    if (passReply.status.kind !== 'ok') throw session.replyError(pass, passReply, 'POP3_ERR');
+    const [userReply, passReply] = await Promise.all([session.send(user), session.send(pass)]);
+    if (userReply.status.kind !== 'ok') throw replyError(user, userReply, 'POP3_ERR');
+    if (passReply.status.kind !== 'ok') throw replyError(pass, passReply, 'POP3_ERR');
     return;
   }
   if (mechanism === 'APOP') {
@@ -120,19 +134,19 @@ async function tryMechanism(
 
 /** RFC 5034 §4: AUTH with an optional initial response, then challenge/response. */
 async function saslExchange(
-  session: Pop3Session,
+  session: AuthChannel,
   name: string,
   credentials: Credentials,
 ): Promise<void> {
   const mechanism = createSaslMechanism(name, credentials);
   if (!mechanism) throw localError('POP3_NO_AUTH_MECHANISM', `${name} is not supported`);
   let initial = await mechanism.start();
-  let command: Pop3Command = { verb: 'AUTH', mechanism: name };
+  let command: AuthCommand = { verb: 'AUTH', mechanism: name };
   if (initial !== undefined && canSendInitialResponse(name, initial)) {
     command = { ...command, initialResponse: encodeBase64(initial) };
     initial = undefined;
   }
-  let reply: Reply = await session.exchange(command);
+  let reply: Reply = await session.send(command);
   while (reply.status.kind === 'continue') {
     let response: Uint8Array;
     try {
@@ -145,13 +159,13 @@ async function saslExchange(
       }
     } catch (error) {
       // Cancel so the server and we stay in step, then report why.
-      await session.exchange({ verb: 'SASL', response: '*' }).catch(() => undefined);
+      await session.send({ verb: 'SASL', response: '*' }).catch(() => undefined);
       throw error;
     }
     command = { verb: 'SASL', response: encodeBase64(response) };
-    reply = await session.exchange(command);
+    reply = await session.send(command);
   }
-  if (reply.status.kind !== 'ok') throw session.replyError(command, reply, 'POP3_ERR');
+  if (reply.status.kind !== 'ok') throw replyError(command, reply, 'POP3_ERR');
   if (!mechanism.isComplete()) {
     // SCRAM: a server that says +OK without proving it knows the password
     // may be an impostor (RFC 5802 §9).

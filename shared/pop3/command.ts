@@ -3,6 +3,7 @@
 // redaction for logs. Knows nothing of sockets or sessions.
 
 import { localError, type Pop3Error } from './errors.ts';
+import { MAX_COMMAND_LINE, MAX_NUMBER, MAX_SASL_LINE } from './limits.ts';
 
 export type Pop3Command =
   | { verb: 'USER'; name: string }
@@ -28,15 +29,8 @@ export type Pop3Verb = Pop3Command['verb'];
 /** What a reply to a command looks like; decided by the command, never by the bytes. */
 export type ReplyShape = 'single' | 'multi' | 'sasl';
 
-/** RFC 2449 §4: a command line is at most 255 octets including CRLF. */
-export const MAX_COMMAND_LINE = 255;
-/**
- * RFC 5034 §4 lifts the 255-octet limit for SASL responses; SCRAM and
- * GSSAPI need more. Still finite (SECURITY.md item 30: 8 KiB).
- */
-export const MAX_SASL_LINE = 8192;
-/** Largest message number or line count we accept (fits any 32-bit server). */
-export const MAX_NUMBER = 2 ** 31 - 1;
+// Kept here too for the gateway's line guard, which imports them from this module.
+export { MAX_COMMAND_LINE, MAX_NUMBER, MAX_SASL_LINE } from './limits.ts';
 
 const encoder = new TextEncoder();
 const SASL_RESPONSE = /^(?:[A-Za-z0-9+/]*={0,2}|\*)$/;

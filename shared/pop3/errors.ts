@@ -1,9 +1,14 @@
 // Every error the POP3 layer raises, built in one place with a stable code.
 // Knows nothing of sockets or UI; callers branch on `code`, never on text.
 
-/** Response codes of RFC 2449 §8 and RFC 3206, as sent in brackets after -ERR. */
-export type Pop3ResponseCode =
-  'IN-USE' | 'LOGIN-DELAY' | 'SYS/TEMP' | 'SYS/PERM' | 'AUTH' | (string & {});
+import {
+  errMeaning,
+  isTransientErr,
+  type ErrMeaning,
+  type Pop3ResponseCode,
+} from './response-codes.ts';
+
+export type { Pop3ResponseCode } from './response-codes.ts';
 
 export type Pop3ErrorCode =
   /** Bytes we cannot parse as POP3: fatal, the parser latches. */
@@ -12,7 +17,6 @@ export type Pop3ErrorCode =
   | 'POP3_RESPONSE_TOO_LARGE'
   | 'POP3_UNEXPECTED_REPLY'
   | 'POP3_BAD_LISTING'
-  | 'POP3_BAD_GREETING'
   | 'POP3_PIPELINING_BROKEN'
   /** A command we refuse to encode. */
   | 'POP3_BAD_COMMAND'
@@ -23,7 +27,6 @@ export type Pop3ErrorCode =
   | 'POP3_NO_AUTH_MECHANISM'
   | 'POP3_SASL_FAILED'
   | 'POP3_UNSUPPORTED'
-  | 'POP3_WRONG_STATE'
   | 'POP3_CLOSED'
   | 'POP3_TIMEOUT';
 
@@ -60,16 +63,14 @@ export class Pop3ReplyError extends Pop3Error {
     super(code, message);
   }
 
-  /**
-   * IN-USE, LOGIN-DELAY and SYS/TEMP mean "busy, try later" (RFC 2449 §8.1,
-   * RFC 3206 §4), never "wrong password".
-   */
+  /** What the response code says this refusal means (response-codes.ts decides). */
+  get meaning(): ErrMeaning {
+    return errMeaning(this.responseCode);
+  }
+
+  /** Busy or a passing fault: the same request later may succeed. */
   get isTransient(): boolean {
-    return (
-      this.responseCode === 'IN-USE' ||
-      this.responseCode === 'LOGIN-DELAY' ||
-      this.responseCode === 'SYS/TEMP'
-    );
+    return isTransientErr(this.responseCode);
   }
 }
 

@@ -1,6 +1,8 @@
 // The public surface of the POP3 codec and client session.
 
 export * from './errors.ts';
+export * from './limits.ts';
+export * from './response-codes.ts';
 export * from './command.ts';
 export * from './status.ts';
 export * from './replies.ts';

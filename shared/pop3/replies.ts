@@ -4,6 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { protocolError, type Pop3ProtocolError } from './errors.ts';
+import { MAX_MAILDROP_TOTAL, MAX_NUMBER } from './limits.ts';
 import { isValidApopTimestamp } from './sasl/index.ts';
 
 export interface Greeting {
@@ -25,7 +26,6 @@ export interface Capabilities {
   hasUser: boolean;
   hasPipelining: boolean;
   hasStls: boolean;
-  hasRespCodes: boolean;
   hasAuthRespCode: boolean;
   /** RFC 2449 §6.5: seconds the server wants between logins. */
   loginDelaySeconds: number | undefined;
@@ -64,11 +64,6 @@ function isPrintable(text: string): boolean {
 function bad(message: string): Pop3ProtocolError {
   return protocolError('POP3_BAD_LISTING', message);
 }
-
-/** SECURITY.md 35: message numbers, counts and message sizes stay at or below 2^31-1. */
-const MAX_NUMBER = 2 ** 31 - 1;
-/** STAT's mailbox total is the one figure a real mailbox may push past 2 GiB. */
-const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
 
 /**
  * A plain decimal (no sign, no point) up to `max`, or undefined. A loop, not
@@ -110,7 +105,6 @@ export const UNKNOWN_CAPABILITIES: Capabilities = {
   hasUser: true,
   hasPipelining: false,
   hasStls: false,
-  hasRespCodes: false,
   hasAuthRespCode: false,
   loginDelaySeconds: undefined,
   expireDays: undefined,
@@ -134,7 +128,6 @@ export function parseCapa(lines: readonly string[]): Capabilities {
     hasUser: raw.has('USER'),
     hasPipelining: raw.has('PIPELINING'),
     hasStls: raw.has('STLS'),
-    hasRespCodes: raw.has('RESP-CODES'),
     hasAuthRespCode: raw.has('AUTH-RESP-CODE'),
     loginDelaySeconds: toNumber(raw.get('LOGIN-DELAY')?.[0]),
     expireDays: expire?.toUpperCase() === 'NEVER' ? 'never' : toNumber(expire),
@@ -146,7 +139,7 @@ export function parseCapa(lines: readonly string[]): Capabilities {
 export function parseStat(text: string): Stat {
   const [countText, sizeText] = text.split(' ');
   const count = toNumber(countText);
-  const size = toNumber(sizeText, MAX_TOTAL);
+  const size = toNumber(sizeText, MAX_MAILDROP_TOTAL);
   if (count === undefined || size === undefined) throw bad(`bad STAT reply: ${text.slice(0, 40)}`);
   return { count, size };
 }
@@ -160,10 +153,9 @@ function splitPair(line: string, what: string): [number, string] {
   return [msg, end < 0 ? line.slice(space + 1) : line.slice(space + 1, end)];
 }
 
-function checkNumbers(msgs: readonly number[], count: number | undefined, what: string): void {
+function checkNumbers(msgs: readonly number[], what: string): void {
   const seen = new Set<number>();
   for (const msg of msgs) {
-    if (count !== undefined && msg > count) throw bad(`${what} names message ${msg} of ${count}`);
     if (seen.has(msg)) throw bad(`${what} names message ${msg} twice`);
     seen.add(msg);
   }
@@ -177,37 +169,54 @@ export function parseListLine(line: string): ListEntry {
   return { msg, size };
 }
 
+/** Marks a pseudo-UIDL; real unique-ids that start with it are hashed (see parseUidlLine). */
+const PSEUDO_MARK = '#';
+
+/**
+ * The key of a message on a server without UIDL: `#n`, its number, which
+ * names it in this session only. Such a key is never stored, cached or
+ * deleted by: message numbers change from one session to the next (RFC 1939 §7).
+ */
+export function pseudoUidl(msg: number): string {
+  return `${PSEUDO_MARK}${msg}`;
+}
+
+/** Whether a message key is a pseudo-UIDL (a number of this session), not a server's unique-id. */
+export function isPseudoUidl(key: string): boolean {
+  return key.startsWith(PSEUDO_MARK);
+}
+
 /**
  * One `msg uidl` line: a multi-line UIDL entry or the text of `UIDL n`'s +OK.
  * A unique-id outside RFC 1939's shape but free of controls (too long,
  * non-ASCII) comes back as `sha256:<hex>` of its text (SECURITY.md 36): the
  * same server id always gives the same key, and no raw server text ever
- * becomes a storage key. An empty id or one with controls is refused.
+ * becomes a storage key. So does one that starts like a pseudo-UIDL (`#` is
+ * legal in a unique-id), which would otherwise be taken for a message number
+ * and never be deletable. An empty id or one with controls is refused.
  */
 export function parseUidlLine(line: string): UidlEntry {
   const [msg, uidl] = splitPair(line, 'UIDL');
-  if (UIDL.test(uidl)) return { msg, uidl };
+  if (UIDL.test(uidl) && !isPseudoUidl(uidl)) return { msg, uidl };
   if (!isPrintable(uidl)) throw bad(`bad unique-id for message ${msg}`);
   return { msg, uidl: `sha256:${bytesToHex(sha256(utf8ToBytes(uidl)))}` };
 }
 
-/** A multi-line LIST; with `count` (from STAT) numbers must be within 1..count. */
-export function parseList(lines: readonly string[], count?: number): ListEntry[] {
+/** A multi-line LIST: each number once. */
+export function parseList(lines: readonly string[]): ListEntry[] {
   const entries = lines.map(parseListLine);
   checkNumbers(
     entries.map((entry) => entry.msg),
-    count,
     'LIST',
   );
   return entries;
 }
 
-/** A multi-line UIDL: numbers within 1..count, each unique-id printable and unique. */
-export function parseUidl(lines: readonly string[], count?: number): UidlEntry[] {
+/** A multi-line UIDL: each number once, each unique-id printable and unique. */
+export function parseUidl(lines: readonly string[]): UidlEntry[] {
   const entries = lines.map(parseUidlLine);
   checkNumbers(
     entries.map((entry) => entry.msg),
-    count,
     'UIDL',
   );
   const seen = new Set<string>();

@@ -5,6 +5,8 @@
 import { concatBytes, decodeText } from './bytes.ts';
 import { protocolError, type Pop3ProtocolError } from './errors.ts';
 import type { ReplyShape } from './command.ts';
+import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './limits.ts';
+import { LineSplitter, withoutLineEnding } from './line-splitter.ts';
 import { parseStatusLine, type StatusLine } from './status.ts';
 
 const LF = 0x0a;
@@ -22,18 +24,6 @@ export interface ReplySink {
   /** The bytes broke the protocol; the parser has latched and ignores further input. */
   onError(error: Pop3ProtocolError): void;
 }
-
-export interface ParserLimits {
-  /** Longest status line accepted, CRLF included. RFC 1939 says 512; real servers exceed it. */
-  maxStatusLine: number;
-  /** Longest body line accepted. Lines over 512 octets are normal in real mail. */
-  maxBodyLine: number;
-}
-
-export const DEFAULT_PARSER_LIMITS: ParserLimits = {
-  maxStatusLine: 8 * 1024,
-  maxBodyLine: 1024 * 1024,
-};
 
 /** The greeting is a single-line reply that nobody asked for. */
 export type ExpectedShape = ReplyShape | 'greeting';
@@ -54,9 +44,8 @@ export class ReplyParser {
   private state: State = 'status';
   private readonly expected: Expectation[] = [];
   private head = 0;
-  /** Partial status line carried between chunks. */
-  private lineParts: Uint8Array[] = [];
-  private lineLength = 0;
+  /** Status lines, with the partial one carried between chunks. */
+  private readonly statusLines: LineSplitter;
   /** Body: one or two bytes from a line-leading dot held back until we know what follows. */
   private heldBack: Uint8Array | undefined;
   private isAtLineStart = true;
@@ -66,16 +55,13 @@ export class ReplyParser {
   constructor(
     private readonly sink: ReplySink,
     private readonly limits: ParserLimits = DEFAULT_PARSER_LIMITS,
-  ) {}
+  ) {
+    this.statusLines = new LineSplitter({ maxLine: limits.maxStatusLine });
+  }
 
   /** Announce the shape of the next reply, in the order commands were sent. */
   expect(shape: ExpectedShape, maxBytes = Number.POSITIVE_INFINITY): void {
     this.expected.push({ shape, maxBytes });
-  }
-
-  /** Replies announced and not yet complete. */
-  get pendingReplies(): number {
-    return this.expected.length - this.head;
   }
 
   get isFailed(): boolean {
@@ -101,7 +87,7 @@ export class ReplyParser {
   fail(error: Pop3ProtocolError): void {
     if (this.state === 'failed') return;
     this.state = 'failed';
-    this.lineParts = [];
+    this.statusLines.reset();
     this.heldBack = undefined;
     this.sink.onError(error);
   }
@@ -123,11 +109,10 @@ export class ReplyParser {
   }
 
   private readStatus(chunk: Uint8Array, pos: number): number {
-    const lf = chunk.indexOf(LF, pos);
-    const end = lf < 0 ? chunk.length : lf + 1;
-    this.lineLength += end - pos;
-    // Checked before the line completes: 10 MiB without CRLF must fail early.
-    if (this.lineLength > this.limits.maxStatusLine) {
+    // The splitter checks the cap before the line completes: 10 MiB without
+    // CRLF must fail early.
+    const read = this.statusLines.read(chunk, pos);
+    if (read.kind === 'too-long') {
       this.fail(
         protocolError(
           'POP3_LINE_TOO_LONG',
@@ -136,16 +121,10 @@ export class ReplyParser {
       );
       return chunk.length;
     }
-    if (lf < 0) {
-      this.lineParts.push(chunk.slice(pos));
-      return chunk.length;
-    }
-    this.lineParts.push(chunk.subarray(pos, lf));
-    const raw = concatBytes(this.lineParts);
-    this.lineParts = [];
-    this.lineLength = 0;
-    this.onStatusLine(raw.at(-1) === CR ? raw.subarray(0, -1) : raw);
-    return end;
+    if (read.kind === 'partial') return chunk.length;
+    // A bare LF ends a status line too: servers that send one exist.
+    this.onStatusLine(withoutLineEnding(read.line));
+    return read.end;
   }
 
   private onStatusLine(raw: Uint8Array): void {
@@ -199,7 +178,8 @@ export class ReplyParser {
       if (next === undefined || (next === CR && dot + 2 >= chunk.length)) {
         // ".", ".\r" at the end of the chunk: the terminator or a stuffed dot.
         this.emit(chunk, segmentStart, dot);
-        if (this.state !== 'failed') this.heldBack = chunk.slice(dot);
+        // A copy: Node's Buffer#slice is a view into a possibly reused buffer.
+        if (this.state !== 'failed') this.heldBack = new Uint8Array(chunk.subarray(dot));
         return chunk.length;
       }
       this.emit(chunk, segmentStart, dot);

@@ -4,9 +4,16 @@
 // or stalls. Knows no POP3 state and no command's meaning beyond its shape.
 
 import { concatBytes } from './bytes.ts';
-import { encodeCommand, replyShape, type Pop3Command } from './command.ts';
-import { localError, type Pop3Error, Pop3ProtocolError } from './errors.ts';
-import { ReplyParser, type ParserLimits } from './reply-parser.ts';
+import { encodeCommand, redactCommand, replyShape, type Pop3Command } from './command.ts';
+import {
+  localError,
+  type Pop3Error,
+  type Pop3ErrorCode,
+  Pop3ProtocolError,
+  Pop3ReplyError,
+} from './errors.ts';
+import type { QueueLimits } from './limits.ts';
+import { ReplyParser } from './reply-parser.ts';
 import type { StatusLine } from './status.ts';
 
 /** What the session needs from a connection. receive() takes ownership of the bytes it is given. */
@@ -20,11 +27,28 @@ export interface Reply {
   body: Uint8Array | undefined;
 }
 
-export interface QueueLimits extends ParserLimits {
-  /** Commands sent and not yet answered. */
-  maxQueue: number;
-  /** The body limit of a reply when the caller gives none (CAPA, LIST, UIDL). */
-  maxListingBytes: number;
+/**
+ * What a reply answers: a command, or the greeting (RFC 1939 §4), which
+ * nobody sent and which must never be reported as a command that failed.
+ */
+export type Asked = Pop3Command | 'greeting';
+
+/** The typed error for an `-ERR` reply; the command is redacted. */
+export function replyError(asked: Asked, reply: Reply, code: Pop3ErrorCode): Pop3ReplyError {
+  const status = reply.status;
+  const responseCode = status.kind === 'continue' ? undefined : status.responseCode;
+  const text = status.text || '-ERR';
+  if (asked === 'greeting') {
+    return new Pop3ReplyError(
+      code,
+      `the server refused the session in its greeting: ${text}`,
+      'greeting',
+      responseCode,
+      status.text,
+    );
+  }
+  const shown = redactCommand(asked);
+  return new Pop3ReplyError(code, `${shown} failed: ${text}`, shown, responseCode, status.text);
 }
 
 export interface ReplyQueueOptions {
@@ -37,8 +61,8 @@ export interface ReplyQueueOptions {
   onClose: () => void;
 }
 
-interface Pending {
-  command: Pop3Command;
+interface Pending<A extends Asked = Asked> {
+  asked: A;
   maxBytes: number;
   status: StatusLine | undefined;
   chunks: Uint8Array[];
@@ -55,7 +79,7 @@ export class ReplyQueue {
   private readonly parser: ReplyParser;
   private readonly inFlight: Pending[] = [];
   private inFlightHead = 0;
-  private readonly waiting: Pending[] = [];
+  private readonly waiting: Pending<Pop3Command>[] = [];
   private outbox: Uint8Array[] = [];
   private isFlushScheduled = false;
   private timer: unknown;
@@ -82,10 +106,6 @@ export class ReplyQueue {
     return this.pipeliningBroken;
   }
 
-  get isClosed(): boolean {
-    return this.closeError !== undefined;
-  }
-
   /** Why the queue closed (a protocol error, a timeout, POP3_CLOSED); undefined while open. */
   get closeReason(): Pop3Error | undefined {
     return this.closeError;
@@ -100,9 +120,7 @@ export class ReplyQueue {
   greeting(): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       this.parser.expect('greeting');
-      this.inFlight.push(
-        this.pending({ verb: 'NOOP' }, undefined, undefined, true, resolve, reject),
-      );
+      this.inFlight.push(this.pending('greeting', undefined, undefined, true, resolve, reject));
       this.armTimer();
     });
   }
@@ -156,17 +174,17 @@ export class ReplyQueue {
     this.options.onClose();
   }
 
-  private pending(
-    command: Pop3Command,
+  private pending<A extends Asked>(
+    asked: A,
     maxBytes: number | undefined,
     observe: ((chunk: Uint8Array) => void) | undefined,
     isCollected: boolean,
     resolve: (reply: Reply) => void,
     reject: (error: unknown) => void,
-  ): Pending {
+  ): Pending<A> {
     const limit = maxBytes ?? this.options.limits.maxListingBytes;
     return {
-      command,
+      asked,
       maxBytes: limit,
       status: undefined,
       chunks: [],
@@ -177,8 +195,8 @@ export class ReplyQueue {
     };
   }
 
-  private send(pending: Pending, bytes: Uint8Array): void {
-    this.parser.expect(replyShape(pending.command), pending.maxBytes);
+  private send(pending: Pending<Pop3Command>, bytes: Uint8Array): void {
+    this.parser.expect(replyShape(pending.asked), pending.maxBytes);
     this.inFlight.push(pending);
     this.outbox.push(bytes);
     this.armTimer();
@@ -219,13 +237,16 @@ export class ReplyQueue {
       this.inFlight.length = 0;
       this.inFlightHead = 0;
     }
-    const isMulti = pending.status.kind === 'ok' && replyShape(pending.command) === 'multi';
+    const isMulti =
+      pending.status.kind === 'ok' &&
+      pending.asked !== 'greeting' &&
+      replyShape(pending.asked) === 'multi';
     const body = isMulti && pending.isCollected ? concatBytes(pending.chunks) : undefined;
     pending.chunks = [];
     if (this.inFlightCount() === 0) this.disarmTimer();
     pending.resolve({ status: pending.status, body });
     const next = this.waiting.shift();
-    if (next) this.send(next, encodeCommand(next.command));
+    if (next) this.send(next, encodeCommand(next.asked));
   }
 
   private fail(error: Pop3Error): void {

@@ -3,15 +3,14 @@
 // abstract transport; knows nothing of TLS, sockets or WebSockets.
 
 import { decodeText, splitLines } from './bytes.ts';
-import { redactCommand, type Pop3Command } from './command.ts';
+import type { Pop3Command } from './command.ts';
 import type { Pop3Error } from './errors.ts';
-import { localError, Pop3ReplyError, protocolError, type Pop3ErrorCode } from './errors.ts';
-import { authenticate, type Credentials, type LoginOptions } from './auth.ts';
+import { localError, protocolError } from './errors.ts';
+import { authenticate, type AuthChannel, type Credentials, type LoginOptions } from './auth.ts';
 import {
   parseCapa,
   parseGreeting,
   parseList,
-  parseListLine,
   parseStat,
   parseUidl,
   parseUidlLine,
@@ -22,22 +21,10 @@ import {
   type Stat,
   type UidlEntry,
 } from './replies.ts';
-import { DEFAULT_PARSER_LIMITS } from './reply-parser.ts';
-import { ReplyQueue, type QueueLimits, type Reply, type Pop3Transport } from './reply-queue.ts';
+import { DEFAULT_SESSION_LIMITS, messageLimit, type SessionLimits } from './limits.ts';
+import { replyError, ReplyQueue, type Reply, type Pop3Transport } from './reply-queue.ts';
 
 export type { Pop3Transport, Reply } from './reply-queue.ts';
-
-export interface SessionLimits extends QueueLimits {
-  /** RETR and TOP bodies when the size is unknown; otherwise LIST size × 1.1 + 64 KiB, capped here. */
-  maxMessageBytes: number;
-}
-
-export const DEFAULT_SESSION_LIMITS: SessionLimits = {
-  ...DEFAULT_PARSER_LIMITS,
-  maxQueue: 100_000,
-  maxListingBytes: 64 * 1024 * 1024,
-  maxMessageBytes: 256 * 1024 * 1024,
-};
 
 export type SessionState = 'greeting' | 'authorization' | 'transaction' | 'update' | 'closed';
 
@@ -54,8 +41,6 @@ export interface RetrOptions {
   expectedSize?: number;
   onProgress?: (received: number, expected: number | undefined) => void;
 }
-
-const SLACK = 64 * 1024;
 
 /** The bytes up to and including the blank line that ends the header block. */
 function headerBlock(message: Uint8Array): Uint8Array {
@@ -93,7 +78,7 @@ export class Pop3Session {
       onClose: () => (this.currentState = 'closed'),
     });
     this.greeting = this.queue.greeting().then((reply) => {
-      if (reply.status.kind !== 'ok') throw this.replyError({ verb: 'NOOP' }, reply, 'POP3_ERR');
+      if (reply.status.kind !== 'ok') throw replyError('greeting', reply, 'POP3_ERR');
       this.currentState = 'authorization';
       return parseGreeting(reply.status.text);
     });
@@ -154,7 +139,12 @@ export class Pop3Session {
   async login(credentials: Credentials, options: LoginOptions = {}): Promise<string> {
     const greeting = await this.greeting;
     const caps = await this.capabilities();
-    const mechanism = await authenticate(this, { greeting, caps, credentials, options });
+    // Sign-in gets sign-in commands only: a DELE cannot go round dele()'s check.
+    const channel: AuthChannel = {
+      canPipeline: () => this.isPipelining,
+      send: (command) => this.exchange(command),
+    };
+    const mechanism = await authenticate(channel, { greeting, caps, credentials, options });
     // The pre-login capabilities stay in use (PIPELINING included) until
     // capabilities() is asked again in this state.
     this.currentState = 'transaction';
@@ -167,10 +157,6 @@ export class Pop3Session {
 
   async list(): Promise<ListEntry[]> {
     return parseList(this.lines((await this.request({ verb: 'LIST' })).body));
-  }
-
-  async listOne(msg: number): Promise<ListEntry> {
-    return this.echoed(parseListLine((await this.request({ verb: 'LIST', msg })).status.text), msg);
   }
 
   /** UIDL of every message; remembered for dele()'s check within this session. */
@@ -219,7 +205,7 @@ export class Pop3Session {
       );
       if (reply.status.kind === 'ok') return reply.body!;
       // Without CAPA we only guessed that TOP exists; RETR still works.
-      if (caps.isKnown) throw this.replyError({ verb: 'TOP', msg, lines: 0 }, reply, 'POP3_ERR');
+      if (caps.isKnown) throw replyError({ verb: 'TOP', msg, lines: 0 }, reply, 'POP3_ERR');
     }
     return headerBlock(await this.retr(msg));
   }
@@ -285,8 +271,8 @@ export class Pop3Session {
     this.queue.close();
   }
 
-  /** Send a command and resolve with its reply, `-ERR` included. Used by auth. */
-  exchange(
+  /** Send a command and resolve with its reply, `-ERR` included. */
+  private exchange(
     command: Pop3Command,
     maxBytes?: number,
     observe?: (chunk: Uint8Array) => void,
@@ -320,14 +306,12 @@ export class Pop3Session {
       };
     }
     const reply = await this.exchange(command, maxBytes, observe, !onChunk);
-    if (reply.status.kind !== 'ok') throw this.replyError(command, reply, 'POP3_ERR');
+    if (reply.status.kind !== 'ok') throw replyError(command, reply, 'POP3_ERR');
     return reply;
   }
 
   private messageLimit(options: RetrOptions): number {
-    const size = options.expectedSize;
-    const cap = this.limits.maxMessageBytes;
-    return size === undefined ? cap : Math.min(Math.ceil(size * 1.1) + SLACK, cap);
+    return messageLimit(options.expectedSize, this.limits.maxMessageBytes);
   }
 
   private lines(body: Uint8Array | undefined): string[] {
@@ -340,19 +324,5 @@ export class Pop3Session {
       throw error;
     }
     return entry;
-  }
-
-  /** A typed error for an -ERR reply; the command is redacted. */
-  replyError(command: Pop3Command, reply: Reply, code: Pop3ErrorCode): Pop3ReplyError {
-    const status = reply.status;
-    const responseCode = status.kind === 'continue' ? undefined : status.responseCode;
-    const shown = redactCommand(command);
-    return new Pop3ReplyError(
-      code,
-      `${shown} failed: ${status.text || '-ERR'}`,
-      shown,
-      responseCode,
-      status.text,
-    );
   }
 }

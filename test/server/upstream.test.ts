@@ -4,7 +4,8 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../server/upstream-errors.ts';
-import { connectUpstream, type UpstreamTarget } from '../../server/upstream.ts';
+import { connectUpstream, MAX_GREETING_LINE, type UpstreamTarget } from '../../server/upstream.ts';
+import { MAX_STATUS_LINE } from '../../shared/pop3/limits.ts';
 import {
   startPop3Stub,
   startTcpStub,
@@ -225,6 +226,10 @@ describe('connectUpstream: hostile greetings', () => {
     const error = await greetingFailure(`+OK ${'<'.repeat(100_000)}`);
     expect(error.code).toBe('UPSTREAM_BAD_GREETING');
     expect(error.message).toMatch(/8192/);
+  });
+
+  it('caps the greeting at the status-line limit of the codec, not a figure of its own', () => {
+    expect(MAX_GREETING_LINE).toBe(MAX_STATUS_LINE);
   });
 
   it('a server that closes instead of greeting → UPSTREAM_CLOSED', async () => {

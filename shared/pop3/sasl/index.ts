@@ -1,7 +1,7 @@
 // Client-side POP3 authentication beyond USER/PASS: SASL mechanisms for AUTH
 // (RFC 5034) and the APOP digest (RFC 1939 §7). The public surface of sasl/.
 
-import { MAX_COMMAND_LINE } from '../command.ts';
+import { MAX_COMMAND_LINE } from '../limits.ts';
 import { encodeBase64 } from './base64.ts';
 import { CramMd5Mechanism } from './cram-md5.ts';
 import { LoginMechanism } from './login.ts';

@@ -26,6 +26,7 @@ describe('errorMessageKey', () => {
     ['mailbox in use', reply('POP3_ERR', 'IN-USE'), 'error.inUse'],
     ['login delay', reply('POP3_ERR', 'LOGIN-DELAY'), 'error.loginDelay'],
     ['temporary failure', reply('POP3_ERR', 'SYS/TEMP'), 'error.tempFailure'],
+    ['broken server', reply('POP3_ERR', 'SYS/PERM'), 'error.permFailure'],
     ['no mechanism', localError('POP3_NO_AUTH_MECHANISM', 'x'), 'error.noAuthMechanism'],
     ['timeout', localError('POP3_TIMEOUT', 'x'), 'error.timeout'],
     ['protocol', new Pop3ProtocolError('POP3_BAD_STATUS', 'x'), 'error.protocol'],
@@ -72,12 +73,20 @@ describe('errorMessageKey', () => {
 
   it('every message has English and Chinese words', () => {
     const zh = createI18n({ languages: ['zh-CN'] });
-    for (const error of [reply('POP3_AUTH_FAILED', 'AUTH'), reply('POP3_ERR', 'IN-USE')]) {
+    const errors = [
+      reply('POP3_AUTH_FAILED', 'AUTH'),
+      reply('POP3_ERR', 'IN-USE'),
+      reply('POP3_ERR', 'SYS/PERM'),
+    ];
+    for (const error of errors) {
       const key = errorMessageKey(error);
       expect(en.t(key)).not.toBe(zh.t(key));
     }
     expect(en.t('error.wrongPassword')).toBe('Wrong username or password.');
     expect(zh.t('error.wrongPassword')).toBe('用户名或密码错误。');
+    expect(en.t('error.permFailure')).toBe(
+      'The mail server has a problem it cannot fix by itself. Ask its administrator; your password was not refused.',
+    );
   });
 
   it('a garbled greeting and a server hanging up are told apart from a lost network', () => {
@@ -98,6 +107,10 @@ describe('retry policy', () => {
   it('never retries a refused password; retries busy mailboxes and drops', () => {
     expect(isCredentialFailure(reply('POP3_AUTH_FAILED', 'AUTH'))).toBe(true);
     expect(isCredentialFailure(reply('POP3_ERR', 'IN-USE'))).toBe(false);
+    // The gateway counts no failed login for [SYS/PERM]: the page must not sign out either.
+    expect(isCredentialFailure(reply('POP3_ERR', 'SYS/PERM'))).toBe(false);
+    expect(isCredentialFailure(reply('POP3_AUTH_FAILED', 'SYS/PERM'))).toBe(false);
+    expect(isRetryable(reply('POP3_ERR', 'SYS/PERM'))).toBe(false);
     expect(isRetryable(reply('POP3_ERR', 'IN-USE'))).toBe(true);
     expect(isRetryable(reply('POP3_AUTH_FAILED', 'AUTH'))).toBe(false);
     expect(isRetryable(localError('POP3_CLOSED', 'x'))).toBe(true);

@@ -134,6 +134,19 @@ describe('session store', () => {
     expect(mailbox.connections).toHaveLength(2);
   });
 
+  it('[SYS/PERM] at login is a broken server: no sign-out, no "wrong password"', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(1));
+    const store = build(mailbox);
+    await store.signIn(ACCOUNT, 'secret');
+    // The gateway counts no failed login for it (isFailedLogin), so neither may the page.
+    mailbox.hook = (line) =>
+      line.startsWith('PASS') ? '-ERR [SYS/PERM] mail store unavailable\r\n' : undefined;
+    mailbox.last.drop();
+    await advance(1100);
+    expect(store.status.value).not.toBe('signed-out');
+    expect(errorMessageKey(store.error.value)).toBe('error.permFailure');
+  });
+
   it('[IN-USE] while reconnecting is retried', async () => {
     const mailbox = new FakeMailbox(sampleMessages(1), { isLocking: true });
     const store = build(mailbox);

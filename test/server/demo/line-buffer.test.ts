@@ -58,6 +58,17 @@ describe('LineBuffer', () => {
     expect(exact.shift()).toEqual({ kind: 'line', text: '123456' });
   });
 
+  it('keeps its own copy of a partial line when the read buffer is reused', () => {
+    const buffer = new LineBuffer(100);
+    const reused = Buffer.from('NOOP\r\nQU');
+    buffer.push(reused);
+    expect(buffer.shift()).toEqual({ kind: 'line', text: 'NOOP' });
+    expect(buffer.shift()).toBeUndefined();
+    reused.fill(0x78);
+    buffer.push(Buffer.from('IT\r\n'));
+    expect(buffer.shift()).toEqual({ kind: 'line', text: 'QUIT' });
+  });
+
   it('forgets everything on clear()', () => {
     const buffer = new LineBuffer(100);
     buffer.push(Buffer.from('STLS\r\nUSER evil\r\n'));

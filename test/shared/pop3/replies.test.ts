@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isPseudoUidl,
   parseCapa,
   parseGreeting,
   parseList,
   parseStat,
   parseUidl,
   parseUidlLine,
+  pseudoUidl,
 } from '../../../shared/pop3/replies.ts';
 import { Pop3ProtocolError } from '../../../shared/pop3/errors.ts';
 import { parseStatusLine } from '../../../shared/pop3/status.ts';
@@ -116,7 +118,7 @@ describe('listings', () => {
   });
 
   it('parses LIST and UIDL', () => {
-    expect(parseList(['1 120', '2 200'], 2)).toEqual([
+    expect(parseList(['1 120', '2 200'])).toEqual([
       { msg: 1, size: 120 },
       { msg: 2, size: 200 },
     ]);
@@ -141,8 +143,18 @@ describe('listings', () => {
     expect(codeOf(() => parseUidl([`1 ${long}`, `2 ${long}`]))).toBe('POP3_BAD_LISTING');
   });
 
+  it('keeps pseudo-UIDLs and server unique-ids apart', () => {
+    expect(pseudoUidl(7)).toBe('#7');
+    expect(isPseudoUidl(pseudoUidl(7))).toBe(true);
+    expect(isPseudoUidl(parseUidlLine('7 whqtswO00WBw418f9t5JxYwZ').uidl)).toBe(false);
+    // `#` is legal in a unique-id (RFC 1939 §7): such an id is hashed, so it is
+    // never taken for a message number and stays deletable.
+    const hashed = parseUidlLine('7 #7').uidl;
+    expect(hashed).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(isPseudoUidl(hashed)).toBe(false);
+  });
+
   const broken: Array<[string, () => unknown]> = [
-    ['a message number past STAT', () => parseList(['1 10', '3 10'], 2)],
     ['message number 0', () => parseList(['0 10'])],
     ['a negative size', () => parseList(['1 -5'])],
     ['a huge size', () => parseList(['1 99999999999999999999'])],

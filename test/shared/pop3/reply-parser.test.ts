@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  ReplyParser,
-  type ExpectedShape,
-  type ParserLimits,
-} from '../../../shared/pop3/reply-parser.ts';
+import type { ParserLimits } from '../../../shared/pop3/limits.ts';
+import { ReplyParser, type ExpectedShape } from '../../../shared/pop3/reply-parser.ts';
 import { Pop3ProtocolError } from '../../../shared/pop3/errors.ts';
 import { concatBytes } from '../../../shared/pop3/bytes.ts';
 import { decode, encode, FEEDS, splitAt } from '../../support/feed.ts';
@@ -340,5 +337,33 @@ describe('ReplyParser properties', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+/** A chunk whose slice() is a view, as Node's Buffer#slice is. */
+class ViewSlicing extends Uint8Array {
+  override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+    return this.subarray(start, end);
+  }
+}
+
+describe('ReplyParser with a reused read buffer', () => {
+  it('keeps copies of what it holds between chunks, not views a later read overwrites', () => {
+    const seen: string[] = [];
+    const parser = new ReplyParser({
+      onStatus: (status) => seen.push(`${status.kind} ${status.text}`),
+      onData: (chunk) => seen.push(decode(chunk)),
+      onEnd: () => seen.push('end'),
+      onError: (error) => seen.push(error.code),
+    });
+    parser.expect('single');
+    parser.expect('multi');
+    // Each chunk is overwritten right after push(), as a shared read buffer is.
+    for (const text of ['+OK hel', 'lo\r\n+OK\r\nbody\r\n.', '\r\n']) {
+      const chunk = new ViewSlicing(encode(text));
+      parser.push(chunk);
+      chunk.fill(0x78);
+    }
+    expect(seen).toEqual(['ok hello', 'end', 'ok ', 'body\r\n', 'end']);
   });
 });

@@ -94,6 +94,21 @@ describe('Pop3Session sign-in', () => {
     expect((error as Pop3ReplyError).command).toBe('PASS ****** [10]');
   });
 
+  it('reports [SYS/PERM] as a broken server, not as a wrong password, and tries nothing else', async () => {
+    const { session, peer } = scriptedSession((line) =>
+      line === 'CAPA'
+        ? '+OK\r\nSASL PLAIN\r\nUSER\r\n.\r\n'
+        : '-ERR [SYS/PERM] mail store unavailable\r\n',
+    );
+    const error = await rejection(session.login(LOGIN));
+    expect(error).toBeInstanceOf(Pop3ReplyError);
+    expect(error.code).toBe('POP3_ERR');
+    expect((error as Pop3ReplyError).responseCode).toBe('SYS/PERM');
+    expect((error as Pop3ReplyError).meaning).toBe('permanent');
+    expect((error as Pop3ReplyError).isTransient).toBe(false);
+    expect(peer.lines.map((line) => line.split(' ')[0])).toEqual(['CAPA', 'AUTH']);
+  });
+
   it('uses APOP when nothing else is offered (RFC 1939 §7)', async () => {
     const { session, peer } = scriptedSession(
       table({
@@ -114,7 +129,12 @@ describe('Pop3Session sign-in', () => {
   it('rejects everything when the greeting is -ERR', async () => {
     const { session } = scriptedSession(table({}), { greeting: '-ERR [SYS/TEMP] overloaded\r\n' });
     const error = await rejection(session.greeting);
+    expect(error).toBeInstanceOf(Pop3ReplyError);
+    expect(error.code).toBe('POP3_ERR');
     expect((error as Pop3ReplyError).responseCode).toBe('SYS/TEMP');
+    // The greeting is its own kind of reply: no command was sent, so none failed.
+    expect((error as Pop3ReplyError).command).toBe('greeting');
+    expect(error.message).toBe('the server refused the session in its greeting: overloaded');
     await expect(session.login(LOGIN)).rejects.toBeInstanceOf(Pop3Error);
   });
 });
@@ -227,6 +247,9 @@ describe('Pop3Session transaction', () => {
     const error = await rejection(session.dele(3, 'uid-2'));
     expect(error.code).toBe('POP3_UNEXPECTED_REPLY');
     expect(peer.lines).not.toContain('DELE 3');
+    // No public way round the check: sign-in's channel carries sign-in commands only.
+    // @ts-expect-error exchange() is private, so a caller cannot send a raw DELE
+    expect(typeof session.exchange).toBe('function');
   });
 
   it('asks UIDL n before DELE when the listing was not read in this session', async () => {

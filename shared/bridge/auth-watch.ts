@@ -7,7 +7,9 @@
 // final +OK of PASS, APOP or an AUTH exchange ends AUTHORIZATION.
 // Pure; never keeps a secret: it only sees verbs and user names.
 
+import { MAX_STATUS_LINE } from '../pop3/limits.ts';
 import { ReplyParser } from '../pop3/reply-parser.ts';
+import { isFailedLogin } from '../pop3/response-codes.ts';
 import type { StatusLine } from '../pop3/status.ts';
 import { bridgeError, type BridgeError } from './errors.ts';
 import type { CheckedLine, LineGuard } from './line-guard.ts';
@@ -53,14 +55,8 @@ interface Entry {
   isSaslCancel: boolean;
 }
 
-/**
- * RFC 2449 §8.1.1, RFC 3206 §4-5: these say "busy" or "broken", never "wrong
- * password", so they must not count toward a ban.
- */
-const NOT_A_FAILURE = new Set(['IN-USE', 'LOGIN-DELAY', 'SYS/TEMP', 'SYS/PERM']);
-
 /** Limits while following AUTHORIZATION replies: only CAPA is multi-line there. */
-const WATCH_LIMITS = { maxStatusLine: 8 * 1024, maxBodyLine: 8 * 1024 };
+const WATCH_LIMITS = { maxStatusLine: MAX_STATUS_LINE, maxBodyLine: MAX_STATUS_LINE };
 const MAX_WATCHED_BODY = 64 * 1024;
 /**
  * Commands awaiting a reply before login. Each costs a queue entry, so a
@@ -179,7 +175,9 @@ export class AuthWatch {
       return;
     }
     const code = status.responseCode;
-    const isFailure = !entry.isSaslCancel && !(code && NOT_A_FAILURE.has(code));
+    // The codec's one rule for what a response code means (RFC 2449 §8, RFC 3206);
+    // the client's own SASL cancel is no guess.
+    const isFailure = !entry.isSaslCancel && isFailedLogin(code);
     this.events.push({
       kind: 'attempt-ended',
       outcome: isFailure ? 'failed' : 'neutral',

@@ -12,9 +12,9 @@ import {
   type ReplyShape,
 } from '../pop3/command.ts';
 import { bridgeError, type BridgeError } from './errors.ts';
+import { LineSplitter } from '../pop3/line-splitter.ts';
 import { accountKey, safeUserName, saslIdentity } from './sasl-user.ts';
 
-const LF = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
 
@@ -60,8 +60,10 @@ function naming(name: string | undefined): Named {
  * later push returns the same error, so nothing more can slip upstream.
  */
 export class LineGuard {
-  private pending: Uint8Array[] = [];
-  private pendingLength = 0;
+  private readonly splitter = new LineSplitter({
+    maxLine: () => this.maxLine,
+    isCrlfRequired: true,
+  });
   private isSaslExpected = false;
   private saslMechanism: string | undefined;
   private isFirstSaslResponse = false;
@@ -87,40 +89,17 @@ export class LineGuard {
     // popular-1.5.5: "a NUL byte can never be part of a valid POP3 dialogue".
     if (bytes.includes(NUL)) return this.fail('BRIDGE_LINE_REJECTED', 'NUL byte in a command');
     const lines: CheckedLine[] = [];
-    let start = 0;
-    for (let lf = bytes.indexOf(LF); lf >= 0; lf = bytes.indexOf(LF, start)) {
-      const part = bytes.subarray(start, lf + 1);
-      start = lf + 1;
-      const line = this.pendingLength === 0 ? part : this.takePending(part);
-      if (line.length > this.maxLine) return this.tooLong();
-      const checked = this.check(line);
+    for (let start = 0; start < bytes.length;) {
+      // SECURITY.md 30: a 10 KiB line without CRLF is refused before it completes.
+      const read = this.splitter.read(bytes, start);
+      if (read.kind === 'too-long') return this.tooLong();
+      if (read.kind === 'partial') break;
+      start = read.end;
+      const checked = this.check(read.line);
       if ('code' in checked) return { error: this.latch(checked) };
       lines.push(checked);
     }
-    if (start < bytes.length) {
-      // SECURITY.md 30: a 10 KiB line without CRLF is refused before it completes.
-      // The shortest possible end is the missing LF (or CRLF) still to come.
-      const toCome = bytes[bytes.length - 1] === CR ? 1 : 2;
-      if (this.pendingLength + (bytes.length - start) + toCome > this.maxLine) {
-        return this.tooLong();
-      }
-      this.pending.push(bytes.slice(start));
-      this.pendingLength += bytes.length - start;
-    }
     return { lines };
-  }
-
-  private takePending(part: Uint8Array): Uint8Array {
-    const line = new Uint8Array(this.pendingLength + part.length);
-    let offset = 0;
-    for (const piece of this.pending) {
-      line.set(piece, offset);
-      offset += piece.length;
-    }
-    line.set(part, offset);
-    this.pending = [];
-    this.pendingLength = 0;
-    return line;
   }
 
   private check(line: Uint8Array): CheckedLine | BridgeError {
@@ -197,8 +176,7 @@ export class LineGuard {
 
   private latch(error: BridgeError): BridgeError {
     this.failure = error;
-    this.pending = [];
-    this.pendingLength = 0;
+    this.splitter.reset();
     return error;
   }
 }

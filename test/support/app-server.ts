@@ -68,6 +68,8 @@ export async function startAppGateway(options: {
       // Every test signs in and every commit reconnects: the defaults would throttle the suite.
       UPGRADES_PER_MINUTE: '10000',
       MAX_SESSIONS_PER_IP: '100',
+      // The delay after a failed login has gateway tests of its own; here it only slows.
+      AUTH_DELAY_MS: '0',
       SHUTDOWN_GRACE_MS: '200',
       RECONNECT_AFTER_MS: '300',
       ...options.env,

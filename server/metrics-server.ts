@@ -6,6 +6,7 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import http, { type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import type { Metrics } from './metrics.ts';
 
 /** Write the exposition text (format 0.0.4). */
@@ -23,13 +24,31 @@ export function hasBearerToken(header: string | undefined, token: string): boole
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** The metrics listener: exact path, GET only; 404 for everything else. */
-export function createMetricsServer(metrics: Metrics): http.Server {
+/**
+ * A Host a DNS-rebinding page cannot send: an address literal or `localhost`
+ * (with any port), or one of the gateway's own allowed hosts. A page at
+ * evil.example that rebinds its name to 127.0.0.1 still sends its own name.
+ */
+function isScrapeHost(host: string | undefined, allowedHosts: readonly string[]): boolean {
+  if (host === undefined) return false;
+  const lower = host.toLowerCase();
+  if (allowedHosts.includes(lower)) return true;
+  const name = /^\[([0-9a-f:.]+)\](?::\d+)?$/.exec(lower)?.[1] ?? lower.replace(/:\d+$/, '');
+  return name === 'localhost' || isIP(name) !== 0;
+}
+
+/** The metrics listener: exact path, GET only, no rebound Host; 404 for everything else. */
+export function createMetricsServer(
+  metrics: Metrics,
+  allowedHosts: readonly string[],
+): http.Server {
   return http.createServer(
     { requestTimeout: 10_000, headersTimeout: 5_000 },
     (request, response) => {
-      if (request.method === 'GET' && request.url === '/metrics')
+      const isScrape = request.method === 'GET' && request.url === '/metrics';
+      if (isScrape && isScrapeHost(request.headers.host, allowedHosts)) {
         return sendMetrics(response, metrics);
+      }
       response.statusCode = 404;
       response.setHeader('Content-Type', 'text/plain');
       response.end('Not Found\n');

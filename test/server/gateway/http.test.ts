@@ -215,6 +215,10 @@ describe('health and metrics', () => {
     const base = `http://127.0.0.1:${address?.port}`;
     expect((await get(`${base}/metrics/`)).status).toBe(404);
     expect((await get(`${base}/METRICS`)).status).toBe(404);
+    // DNS rebinding: a page whose name now points at loopback sends its own name.
+    expect((await get(`${base}/metrics`, `evil.example:${address?.port}`)).status).toBe(404);
+    expect((await get(`${base}/metrics`, `127.0.0.1:${address?.port}`)).status).toBe(200);
+    expect((await get(`${base}/metrics`, `[::1]:${address?.port}`)).status).toBe(200);
     harness?.gateway.metrics.upstreamConnected('main', 0.02);
     harness?.gateway.metrics.sessionOpened();
     harness?.gateway.metrics.sessionClosed(4031, 'quota');

@@ -11,9 +11,9 @@ import {
 } from '../../shared/pop3/index.ts';
 import type { HeaderCache } from '../cache/header-cache.ts';
 import { summarizeHeaders, type HeaderSummary } from '../mail/header-summary.ts';
-import { visibleRows, type MessageRow, type SortKey } from './mailbox-view.ts';
+import { visibleRows, type MessageRow, type SortKey } from './message-rows.ts';
 
-export type { MessageRow, SortKey } from './mailbox-view.ts';
+export type { MessageRow, SortKey } from './message-rows.ts';
 
 export interface LoadProgress {
   loaded: number;

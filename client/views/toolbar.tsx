@@ -2,7 +2,7 @@
 // taken back), search, sort, settings and Sign out.
 
 import type { JSX, RefObject } from 'preact';
-import { SORT_KEYS, type SortKey } from '../state/mailbox-view.ts';
+import { SORT_KEYS, type SortKey } from '../state/message-rows.ts';
 import { useStore } from '../store-context.ts';
 
 export interface ToolbarProps {

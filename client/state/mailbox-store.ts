@@ -61,6 +61,8 @@ export interface MailboxStore {
   numberOf: (uidl: string) => number | undefined;
   remove: (uidls: Iterable<string>) => void;
   reset: () => void;
+  /** Resolves once every cache write started so far has landed. */
+  settled: () => Promise<void>;
 }
 
 function isClosing(error: unknown): boolean {
@@ -91,6 +93,13 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   let fillToken = 0;
   let landed = new Set<string>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // Cache writes are not waited for by the listing, but "Forget this device"
+  // must wait for them: a write landing after the delete would re-create it.
+  let writes: Promise<unknown> = Promise.resolve();
+  const track = (write: Promise<unknown>): void => {
+    writes = Promise.all([writes, write.catch(() => undefined)]);
+  };
 
   const countLoaded = (): number => rows.value.reduce((n, row) => n + (row.header ? 1 : 0), 0);
 
@@ -154,7 +163,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       }),
     );
     flush();
-    if (account !== undefined && !isReadOnly.value) void deps.cache.save(account, fresh);
+    if (account !== undefined && !isReadOnly.value) track(deps.cache.save(account, fresh));
     return !isBroken;
   }
 
@@ -268,7 +277,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       isListed.value = true;
       if (uidls) {
         const saving = deps.cache.retain(who, new Set(byMsg.values()));
-        if (fresh.length > 0) void saving.then(() => deps.cache.save(who, fresh));
+        track(fresh.length > 0 ? saving.then(() => deps.cache.save(who, fresh)) : saving);
       }
     },
     async fillHeaders(session) {
@@ -308,6 +317,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       progress.value = { ...progress.value, isLoading: false };
     },
     listedSession: () => (listedFor?.state === 'transaction' ? listedFor : undefined),
+    settled: () => writes.then(() => undefined),
     row: (uidl) => byUidl.get(uidl),
     numberOf: (uidl) => (uidl.startsWith('#') ? undefined : byUidl.get(uidl)?.msg),
     remove(uidls) {

@@ -25,7 +25,7 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
       <button
         type="button"
         onClick={() => void store.refresh()}
-        disabled={isBusy || sessions.status.value === 'signing-out'}
+        disabled={isBusy || sessions.state.value.kind === 'signing-out'}
       >
         {t('toolbar.refresh')}
       </button>

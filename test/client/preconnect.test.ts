@@ -99,7 +99,7 @@ describe('createPreconnector', () => {
     await store.signIn('main', 'alice', 'secret');
     await until(() => store.mailbox.isListed.value, 'listing');
     expect(mailbox.connections).toHaveLength(2);
-    expect(store.sessions.status.value).toBe('connected');
+    expect(store.sessions.state.value.kind).toBe('ready');
     await store.signOut();
   });
 

@@ -23,6 +23,7 @@ function world(maxAgeMs?: number) {
   const { store } = buildApp(mailbox, {
     connect: (server, options) =>
       preconnector.take(server, options) ?? mailbox.connect(server, options),
+    preconnect: preconnector,
   });
   return { mailbox, preconnector, store };
 }
@@ -51,6 +52,17 @@ describe('createPreconnector', () => {
     expect(mailbox.connections).toHaveLength(1);
     expect(beforeLogin(mailbox)).toEqual(['CAPA']);
     expect(store.mailbox.rows.value).toHaveLength(5);
+    await store.signOut();
+  });
+
+  it('the store warms a session only while signed out, and signs in over it', async () => {
+    const { mailbox, preconnector, store } = world();
+    open = preconnector;
+    store.prepareSignIn('main');
+    await store.signIn('main', 'alice', 'secret');
+    store.prepareSignIn('main');
+    expect(mailbox.connections).toHaveLength(1);
+    expect(mailbox.last.isEnded).toBe(false);
     await store.signOut();
   });
 

@@ -107,11 +107,11 @@ export function createAppStore(deps: AppDeps): AppStore {
   pending.onDue(() => void committer.commit());
 
   // A session opened at the sign-in form waits only while someone may still sign in.
-  if (deps.preconnect) {
-    const { discard } = deps.preconnect;
+  const { preconnect } = deps;
+  if (preconnect) {
     effect(() => {
       const { kind } = sessions.state.value;
-      if (kind !== 'signed-out' && kind !== 'connecting') discard();
+      if (kind !== 'signed-out' && kind !== 'connecting') preconnect.discard();
     });
   }
 

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionError } from '../../client/connection.ts';
 import { createPreconnector, type Preconnector } from '../../client/preconnect.ts';
+import { sessionOptions } from '../../client/state/pop3-link.ts';
 import { FakeMailbox, sampleMessages } from '../support/app-fake-pop3.ts';
 import {
   advance,
@@ -14,7 +15,7 @@ import {
 } from '../support/app-stores.ts';
 
 /** What the session store asks for in buildApp (reply timeout 0). */
-const OPTIONS = { pipelining: 'auto', replyTimeoutMs: 0 } as const;
+const OPTIONS = sessionOptions(0);
 
 function world(maxAgeMs?: number) {
   freshIndexedDb();

@@ -164,8 +164,8 @@ function next<L>(
       return retry(state, event.error, policy);
     case 'ended': {
       if (state.kind !== 'ready' || !isCurrent(state, event.attempt)) return STAY;
-      const step = retry(state, event.error, policy);
-      return { ...step, effects: [{ type: 'close', link: state.link }, ...step.effects] };
+      const after = retry(state, event.error, policy);
+      return { ...after, effects: [{ type: 'close', link: state.link }, ...after.effects] };
     }
     case 'retry-due':
       if (state.kind !== 'reconnecting' || state.attempt) return STAY;

@@ -18,13 +18,14 @@ export interface ConfigState {
 
 function Shell({ config }: { config: ReadonlySignal<ConfigState> }): JSX.Element {
   const { i18n, sessions, mailbox } = useStore();
-  const status = sessions.status.value;
+  const { kind } = sessions.state.value;
   useEffect(() => {
     document.documentElement.lang = i18n.tag.value;
     document.title = i18n.t('app.title');
   }, [i18n.tag.value]);
-  if (status === 'locked-elsewhere') return <OtherTab />;
-  const isSignedIn = status !== 'signed-out' && (status !== 'signing-in' || mailbox.isListed.value);
+  if (kind === 'held-elsewhere') return <OtherTab />;
+  // The form stays until the first listing, so a refused password leaves it as it was.
+  const isSignedIn = kind !== 'signed-out' && (kind !== 'connecting' || mailbox.isListed.value);
   if (!isSignedIn) {
     return <SignIn config={config.value.config} isConfigFailed={config.value.isFailed} />;
   }

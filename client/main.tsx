@@ -7,7 +7,7 @@ import { render } from 'preact';
 import type { Pop3SessionOptions } from '../shared/pop3/index.ts';
 import { baseUrl, fetchConfig } from './api.ts';
 import { App, type ConfigState } from './app.tsx';
-import { accountKey, createDatabase } from './cache/database.ts';
+import { createDatabase } from './cache/database.ts';
 import { connect, gatewayUrl } from './connection.ts';
 import { formatFullDate, formatListDate } from './format.ts';
 import { loadReader } from './lazy-reader.ts';
@@ -15,6 +15,7 @@ import { createPreconnector } from './preconnect.ts';
 import type { MessageParser } from './reader/index.ts';
 import { createAppStore } from './state/app-store.ts';
 import { createI18n } from './state/i18n.ts';
+import { sessionOptions } from './state/pop3-link.ts';
 import { createTabLock } from './state/tab-lock.ts';
 import './app.css';
 
@@ -29,17 +30,15 @@ function localStorageOrUndefined(): Storage | undefined {
 const pageUrl = window.location.href;
 const socketUrl = gatewayUrl(pageUrl);
 let parser: MessageParser | undefined;
-/** What the session store asks for on a first sign-in (its reply timeout made explicit). */
-const SESSION_OPTIONS: Pop3SessionOptions = { pipelining: 'auto', replyTimeoutMs: 60_000 };
-
 const openSession = (server: string, session: Pop3SessionOptions) =>
   connect({ url: socketUrl, server, session });
-const preconnector = createPreconnector({ connect: openSession, options: SESSION_OPTIONS });
+// The options a first sign-in asks for, from where the session store takes them.
+const preconnector = createPreconnector({ connect: openSession, options: sessionOptions() });
 
 const store = createAppStore({
   i18n: createI18n({ languages: navigator.languages, storage: localStorageOrUndefined() }),
   connect: (server, session) => preconnector.take(server, session) ?? openSession(server, session),
-  replyTimeoutMs: SESSION_OPTIONS.replyTimeoutMs,
+  preconnect: preconnector,
   lock: createTabLock({
     locks: 'locks' in navigator ? navigator.locks : undefined,
     createChannel:
@@ -89,35 +88,6 @@ whenIdle(() => {
   formatListDate(Date.now(), i18n.tag.value);
   formatListDate(0, i18n.tag.value);
   formatFullDate(0, i18n.tag.value);
-});
-
-// Someone at the sign-in form is about to sign in: open their session now, so
-// the connection and the server's greeting are not waited for after "Sign in".
-function warmUp(event: Event): void {
-  if (store.sessions.status.value !== 'signed-out') return;
-  const form = event.target instanceof Element ? event.target.closest('form') : null;
-  if (!form) return;
-  const servers = config.value.config?.servers ?? [];
-  const picked = form.querySelector('select')?.value;
-  const server = servers.find((entry) => entry.id === picked)?.id ?? servers[0]?.id;
-  if (server === undefined) return;
-  preconnector.warm(server);
-  // Past the username (at the password or the button), read that account's
-  // cached headers now: after "Sign in" the reading would compete with login.
-  const target = event.target;
-  const isPastUsername =
-    target instanceof HTMLButtonElement ||
-    (target instanceof HTMLInputElement && target.type === 'password');
-  const username = form.querySelector<HTMLInputElement>('input[name="username"]')?.value.trim();
-  if (isPastUsername && username) store.mailbox.prepare(accountKey({ server, username }));
-}
-for (const type of ['focusin', 'pointerdown', 'input']) {
-  document.addEventListener(type, warmUp, { capture: true, passive: true });
-}
-// Signed in (it was taken) or the mailbox is open in another tab: nothing waits for it.
-effect(() => {
-  const status = store.sessions.status.value;
-  if (status !== 'signed-out' && status !== 'signing-in') preconnector.discard();
 });
 
 const root = document.getElementById('app');

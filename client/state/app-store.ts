@@ -1,14 +1,16 @@
 // Wires the stores together: each new session is listed, then pending
-// deletions are applied or headers filled; the commit flow (DELE, QUIT, quiet
-// reconnect); sign-in, sign-out, refresh. The one place that knows them all.
+// deletions are committed (commit.ts) or headers filled; sign-in (and the
+// warm-up before it), sign-out, refresh. The one place that knows them all.
 
-import { signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import type { LoginOptions, Pop3SessionOptions } from '../../shared/pop3/index.ts';
 import { accountKey, type Database } from '../cache/database.ts';
 import { createHeaderCache } from '../cache/header-cache.ts';
 import { createPendingStorage } from '../cache/pending-storage.ts';
 import type { Pop3Connection } from '../connection.ts';
+import type { Preconnector } from '../preconnect.ts';
 import type { MessageParser } from '../reader/index.ts';
+import { createCommitter } from './commit.ts';
 import type { I18n } from './i18n.ts';
 import { createMailboxStore, type MailboxStore } from './mailbox-store.ts';
 import { createPendingStore, type PendingStore } from './pending-store.ts';
@@ -27,6 +29,8 @@ export interface AppDeps {
   now?: () => number;
   undoMs?: number;
   replyTimeoutMs?: number;
+  /** The session opened while someone is at the sign-in form (client/preconnect.ts). */
+  preconnect?: Pick<Preconnector, 'warm' | 'discard'>;
 }
 
 export interface AppStore {
@@ -47,6 +51,13 @@ export interface AppStore {
     options?: LoginOptions,
   ) => Promise<void>;
   signOut: () => Promise<void>;
+  /**
+   * Someone at the sign-in form is about to sign in to `server`: open the
+   * session now, so the connection and greeting are not waited for after
+   * "Sign in"; with `username` (they are past it), read that account's cached
+   * headers too, which after "Sign in" would compete with login.
+   */
+  prepareSignIn: (server: string, username?: string) => void;
   /** A new session, to see new mail (POP3 lists a snapshot taken at login). */
   refresh: () => Promise<void>;
   deleteMessages: (uidls: readonly string[]) => void;
@@ -58,7 +69,7 @@ export interface AppStore {
 /** Build every store and wire them. */
 export function createAppStore(deps: AppDeps): AppStore {
   const now = deps.now ?? Date.now;
-  const sessions = createSessionStore({
+  const { sessions, gate } = createSessionStore({
     connect: deps.connect,
     lock: deps.lock,
     network: deps.network,
@@ -79,50 +90,10 @@ export function createAppStore(deps: AppDeps): AppStore {
     loadParser: deps.loadParser,
   });
   const selection = createSelectionStore(mailbox.view);
+  const committer = createCommitter({ sessions: gate, pending, mailbox, now });
   const forgetOnSignOut = signal(false);
   const isSigningOut = signal(false);
-  let committing: Promise<void> | undefined;
-  let isCommitWanted = false;
   let account: string | undefined;
-
-  async function runCommit(): Promise<void> {
-    const session = sessions.current();
-    // Numbers come from this session's own listing, or we wait for one.
-    if (!session || mailbox.listedSession() !== session) return;
-    mailbox.pause();
-    let sent: string[];
-    try {
-      ({ sent } = await pending.apply(session, mailbox.numberOf));
-    } catch {
-      // Dropped mid-DELE: RFC 1939 §6, nothing is deleted without QUIT. The next session re-applies.
-      pending.sessionLost();
-      return;
-    }
-    if (sent.length === 0) {
-      void mailbox.fillHeaders(session);
-      return;
-    }
-    await sessions.recycle((isCommitted) => {
-      if (!isCommitted) return pending.sessionLost();
-      pending.committed(sent);
-      mailbox.remove(sent);
-    });
-  }
-
-  function commit(): Promise<void> {
-    if (committing) {
-      // Deletions fell due (or a session arrived) mid-commit: run once more after it.
-      isCommitWanted = true;
-      return committing;
-    }
-    committing = runCommit().finally(() => {
-      committing = undefined;
-      if (!isCommitWanted) return;
-      isCommitWanted = false;
-      if (pending.hasDue()) void commit();
-    });
-    return committing;
-  }
 
   sessions.onReady(async ({ session }) => {
     if (account === undefined) return;
@@ -130,38 +101,32 @@ export function createAppStore(deps: AppDeps): AppStore {
     // over: read them while the listing runs, and before anything is deleted.
     await Promise.all([pending.restore(account), mailbox.list(session, account)]);
     reader.resume();
-    if (pending.hasDue()) await commit();
+    if (pending.hasDue()) await committer.commit();
     else void mailbox.fillHeaders(session);
   });
-  pending.onDue(() => void commit());
+  pending.onDue(() => void committer.commit());
 
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  // A session opened at the sign-in form waits only while someone may still sign in.
+  const { preconnect } = deps;
+  if (preconnect) {
+    effect(() => {
+      const { kind } = sessions.state.value;
+      if (kind !== 'signed-out' && kind !== 'connecting') preconnect.discard();
+    });
+  }
 
   async function finishAndSignOut(): Promise<void> {
-    // The Undo window stays open until it ends; then the deletions go out with QUIT.
-    const until = pending.waitingUntil();
-    if (until !== undefined) await sleep(until - now());
-    await committing;
-    const session = sessions.current();
-    let sent: string[] = [];
-    if (pending.hasDue() && session && mailbox.listedSession() === session) {
-      try {
-        ({ sent } = await pending.apply(session, mailbox.numberOf));
-      } catch {
-        pending.sessionLost();
-      }
-    }
-    const isCommitted = await sessions.signOut();
-    // Anything not confirmed stays stored and is applied (or found gone) at the next sign-in.
-    if (isCommitted) pending.committed(sent);
+    await committer.finish();
     await pending.settled();
     pending.reset();
     reader.close();
     selection.clear();
     mailbox.reset();
     account = undefined;
-    if (forgetOnSignOut.value) await deps.database.forget();
+    if (forgetOnSignOut.value) {
+      await mailbox.settled();
+      await deps.database.forget();
+    }
   }
 
   return {
@@ -197,11 +162,13 @@ export function createAppStore(deps: AppDeps): AppStore {
       }
     },
     async refresh() {
-      if (sessions.status.value !== 'connected') return sessions.retryNow();
-      if (committing) return committing;
-      if (pending.hasDue()) return commit();
-      mailbox.pause();
-      await sessions.recycle();
+      if (sessions.state.value.kind !== 'ready') return sessions.retryNow();
+      await committer.refresh();
+    },
+    prepareSignIn(server, username) {
+      if (sessions.state.value.kind !== 'signed-out') return;
+      deps.preconnect?.warm(server);
+      if (username) mailbox.prepare(accountKey({ server, username }));
     },
     deleteMessages(uidls) {
       if (mailbox.isReadOnly.value) return;
@@ -216,8 +183,6 @@ export function createAppStore(deps: AppDeps): AppStore {
       const restored = pending.undo();
       if (restored[0] !== undefined) selection.setCursor(restored[0]);
     },
-    idle: async () => {
-      while (committing) await committing;
-    },
+    idle: () => committer.idle(),
   };
 }

@@ -13,9 +13,9 @@ import {
 } from '../../shared/pop3/index.ts';
 import type { HeaderCache } from '../cache/header-cache.ts';
 import { summarizeHeaders, type HeaderSummary } from '../mail/header-summary.ts';
-import { visibleRows, type MessageRow, type SortKey } from './mailbox-view.ts';
+import { visibleRows, type MessageRow, type SortKey } from './message-rows.ts';
 
-export type { MessageRow, SortKey } from './mailbox-view.ts';
+export type { MessageRow, SortKey } from './message-rows.ts';
 
 export interface LoadProgress {
   loaded: number;
@@ -63,6 +63,8 @@ export interface MailboxStore {
   numberOf: (uidl: string) => number | undefined;
   remove: (uidls: Iterable<string>) => void;
   reset: () => void;
+  /** Resolves once every cache write started so far has landed. */
+  settled: () => Promise<void>;
 }
 
 function isClosing(error: unknown): boolean {
@@ -93,6 +95,13 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   let fillToken = 0;
   let landed = new Set<string>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // Cache writes are not waited for by the listing, but "Forget this device"
+  // must wait for them: a write landing after the delete would re-create it.
+  let writes: Promise<unknown> = Promise.resolve();
+  const track = (write: Promise<unknown>): void => {
+    writes = Promise.all([writes, write.catch(() => undefined)]);
+  };
 
   const countLoaded = (): number => rows.value.reduce((n, row) => n + (row.header ? 1 : 0), 0);
 
@@ -156,7 +165,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       }),
     );
     flush();
-    if (account !== undefined && !isReadOnly.value) void deps.cache.save(account, fresh);
+    if (account !== undefined && !isReadOnly.value) track(deps.cache.save(account, fresh));
     return !isBroken;
   }
 
@@ -270,7 +279,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       isListed.value = true;
       if (uidls) {
         const saving = deps.cache.retain(who, new Set(byMsg.values()));
-        if (fresh.length > 0) void saving.then(() => deps.cache.save(who, fresh));
+        track(fresh.length > 0 ? saving.then(() => deps.cache.save(who, fresh)) : saving);
       }
     },
     async fillHeaders(session) {
@@ -310,6 +319,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       progress.value = { ...progress.value, isLoading: false };
     },
     listedSession: () => (listedFor?.state === 'transaction' ? listedFor : undefined),
+    settled: () => writes.then(() => undefined),
     row: (uidl) => byUidl.get(uidl),
     numberOf: (uidl) => (isPseudoUidl(uidl) ? undefined : byUidl.get(uidl)?.msg),
     remove(uidls) {

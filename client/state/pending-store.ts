@@ -58,7 +58,7 @@ export interface PendingStore {
    * the number still names that UIDL. Throws if the session drops.
    */
   apply: (
-    session: Pop3Session,
+    session: Pick<Pop3Session, 'dele'>,
     numberOf: (uidl: string) => number | undefined,
   ) => Promise<ApplyResult>;
   /** QUIT answered +OK: these are deleted on the server. */

@@ -7,7 +7,7 @@ import { signal, type ReadonlySignal } from '@preact/signals';
 import { Pop3Error, Pop3ReplyError, type Pop3Session } from '../../shared/pop3/index.ts';
 import type { MessageParser, ParseResult } from '../reader/index.ts';
 import type { MessageKey } from './messages-en.ts';
-import type { MessageRow } from './mailbox-view.ts';
+import type { MessageRow } from './message-rows.ts';
 
 export type ReaderStatus = 'loading' | 'parsing' | 'ready' | 'waiting' | 'error';
 

@@ -2,7 +2,7 @@
 // survives sorting, filtering and a new session's renumbering.
 
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { MessageRow } from './mailbox-view.ts';
+import type { MessageRow } from './message-rows.ts';
 
 export interface SelectionStore {
   /** The focused row (keyboard cursor). */

@@ -4,7 +4,7 @@
 
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { MessageRow as Row } from '../state/mailbox-view.ts';
+import type { MessageRow as Row } from '../state/message-rows.ts';
 import { useStore } from '../store-context.ts';
 import { MessageRow, ROW_HEIGHT } from './message-row.tsx';
 

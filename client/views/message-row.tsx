@@ -7,7 +7,7 @@ import type { JSX } from 'preact';
 import { memo } from 'preact/compat';
 import { formatSize } from '../reader/display-text.ts';
 import { formatFullDate, formatListDate } from '../format.ts';
-import type { MessageRow as Row } from '../state/mailbox-view.ts';
+import type { MessageRow as Row } from '../state/message-rows.ts';
 import { useStore } from '../store-context.ts';
 
 export const ROW_HEIGHT = 56;

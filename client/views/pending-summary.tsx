@@ -19,7 +19,8 @@ export function PendingSummary(): JSX.Element | null {
   }
   const waiting = entries.filter((entry) => entry.state === 'waiting').length;
   const rest = entries.length - waiting;
-  const isConnected = sessions.status.value === 'connected';
+  const { kind } = sessions.state.value;
+  const isConnected = kind === 'ready' || kind === 'committing';
   const parts: string[] = [];
   if (waiting > 0) parts.push(i18n.plural('pending.waiting', waiting));
   if (rest > 0) parts.push(i18n.plural(isConnected ? 'pending.applying' : 'pending.queued', rest));

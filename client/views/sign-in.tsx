@@ -29,6 +29,17 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
   const error = sessions.error.value;
   const admission = useAdmission(error);
 
+  // Touching the form (focus, a press, typing) says a sign-in is coming: past
+  // the username (at the password or the button), for that account.
+  const prepare = (event: Event): void => {
+    if (!chosen) return;
+    const { target } = event;
+    const isPastUsername =
+      target instanceof HTMLButtonElement ||
+      (target instanceof HTMLInputElement && target.type === 'password');
+    store.prepareSignIn(chosen, isPastUsername ? username.trim() : undefined);
+  };
+
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (!chosen || isBusy) return;
@@ -48,7 +59,13 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
       <div class="sign-in-card">
         <h1>{t('signIn.title')}</h1>
         {/* method=post: should the script fail, the password never lands in a URL. */}
-        <form method="post" onSubmit={(event) => void submit(event)}>
+        <form
+          method="post"
+          onSubmit={(event) => void submit(event)}
+          onFocusInCapture={prepare}
+          onPointerDownCapture={prepare}
+          onInputCapture={prepare}
+        >
           {servers.length > 1 && (
             <label>
               <span>{t('signIn.server')}</span>

@@ -5,6 +5,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessageKey } from '../state/errors.ts';
+import type { MailboxState } from '../state/session-store.ts';
 import { useStore } from '../store-context.ts';
 import { PendingSummary } from './pending-summary.tsx';
 
@@ -18,30 +19,47 @@ function useNow(isTicking: boolean): number {
   return now;
 }
 
+/** What the status bar says for each state of the mailbox connection. */
+const STATUS_OF: Record<
+  MailboxState['kind'],
+  'connected' | 'reconnecting' | 'offline' | 'connecting'
+> = {
+  'signed-out': 'connecting',
+  connecting: 'connecting',
+  ready: 'connected',
+  committing: 'connected',
+  reconnecting: 'reconnecting',
+  lost: 'offline',
+  'held-elsewhere': 'connecting',
+  'signing-out': 'connecting',
+};
+
 /** Bottom line of the inbox; its connection part is a polite live region. */
 export function StatusBar(): JSX.Element {
   const { i18n, sessions, mailbox } = useStore();
   const t = i18n.t;
-  const status = sessions.status.value;
+  const { kind } = sessions.state.value;
   const retryAt = sessions.retryAt.value;
-  const now = useNow(status === 'reconnecting');
+  const now = useNow(kind === 'reconnecting');
   const progress = mailbox.progress.value;
   const error = sessions.error.value;
+  // A commit's QUIT and the quiet reconnect after it are "connected" to the reader.
+  const shown = STATUS_OF[kind];
 
   let connection: string;
-  if (status === 'connected') connection = t('status.connected');
-  else if (status === 'reconnecting') {
+  if (shown === 'connected') connection = t('status.connected');
+  else if (shown === 'reconnecting') {
     const seconds = retryAt === undefined ? 0 : Math.ceil((retryAt - now) / 1000);
     connection = seconds > 0 ? t('status.reconnecting', { seconds }) : t('status.reconnectingNow');
-  } else if (status === 'offline') connection = t('status.offline');
+  } else if (shown === 'offline') connection = t('status.offline');
   else connection = t('status.connecting');
-  const showRetry = status === 'offline' || status === 'reconnecting';
+  const showRetry = shown === 'offline' || shown === 'reconnecting';
 
   return (
     <footer class="status-bar">
-      <span class={`connection is-${status}`} role="status" aria-label={t('status.label')}>
+      <span class={`connection is-${shown}`} role="status" aria-label={t('status.label')}>
         {connection}
-        {(status === 'offline' || status === 'reconnecting') && error !== undefined && (
+        {showRetry && error !== undefined && (
           <span class="reason"> — {t(errorMessageKey(error))}</span>
         )}
       </span>

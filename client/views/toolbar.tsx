@@ -2,7 +2,7 @@
 // taken back), search, sort, settings and Sign out.
 
 import type { JSX, RefObject } from 'preact';
-import { SORT_KEYS, type SortKey } from '../state/mailbox-view.ts';
+import { SORT_KEYS, type SortKey } from '../state/message-rows.ts';
 import { useStore } from '../store-context.ts';
 
 export interface ToolbarProps {
@@ -25,7 +25,7 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
       <button
         type="button"
         onClick={() => void store.refresh()}
-        disabled={isBusy || sessions.status.value === 'signing-out'}
+        disabled={isBusy || sessions.state.value.kind === 'signing-out'}
       >
         {t('toolbar.refresh')}
       </button>

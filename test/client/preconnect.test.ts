@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionError } from '../../client/connection.ts';
 import { createPreconnector, type Preconnector } from '../../client/preconnect.ts';
+import { sessionOptions } from '../../client/state/pop3-link.ts';
 import { FakeMailbox, sampleMessages } from '../support/app-fake-pop3.ts';
 import {
   advance,
@@ -14,7 +15,7 @@ import {
 } from '../support/app-stores.ts';
 
 /** What the session store asks for in buildApp (reply timeout 0). */
-const OPTIONS = { pipelining: 'auto', replyTimeoutMs: 0 } as const;
+const OPTIONS = sessionOptions(0);
 
 function world(maxAgeMs?: number) {
   freshIndexedDb();
@@ -23,6 +24,7 @@ function world(maxAgeMs?: number) {
   const { store } = buildApp(mailbox, {
     connect: (server, options) =>
       preconnector.take(server, options) ?? mailbox.connect(server, options),
+    preconnect: preconnector,
   });
   return { mailbox, preconnector, store };
 }
@@ -51,6 +53,17 @@ describe('createPreconnector', () => {
     expect(mailbox.connections).toHaveLength(1);
     expect(beforeLogin(mailbox)).toEqual(['CAPA']);
     expect(store.mailbox.rows.value).toHaveLength(5);
+    await store.signOut();
+  });
+
+  it('the store warms a session only while signed out, and signs in over it', async () => {
+    const { mailbox, preconnector, store } = world();
+    open = preconnector;
+    store.prepareSignIn('main');
+    await store.signIn('main', 'alice', 'secret');
+    store.prepareSignIn('main');
+    expect(mailbox.connections).toHaveLength(1);
+    expect(mailbox.last.isEnded).toBe(false);
     await store.signOut();
   });
 
@@ -99,7 +112,7 @@ describe('createPreconnector', () => {
     await store.signIn('main', 'alice', 'secret');
     await until(() => store.mailbox.isListed.value, 'listing');
     expect(mailbox.connections).toHaveLength(2);
-    expect(store.sessions.status.value).toBe('connected');
+    expect(store.sessions.state.value.kind).toBe('ready');
     await store.signOut();
   });
 

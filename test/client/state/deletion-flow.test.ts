@@ -69,7 +69,7 @@ describe('pending deletions', () => {
     expect(commands.slice(-3)).toEqual(['DELE 3', 'DELE 7', 'QUIT']);
     expect(mailbox.uidls()).toEqual(['u1', 'u2', 'u4', 'u5', 'u6', 'u8', 'u9', 'u10']);
     expect(store.pending.entries.value).toEqual([]);
-    expect(store.sessions.status.value).toBe('connected');
+    expect(store.sessions.state.value.kind).toBe('ready');
     expect(store.mailbox.rows.value.map((row) => row.uidl)).not.toContain('u3');
   });
 
@@ -93,7 +93,7 @@ describe('pending deletions', () => {
     expect(mailbox.uidls()).toContain('u2');
     expect(store.pending.entries.value.map((entry) => entry.uidl)).toEqual(['u2']);
     expect(store.mailbox.view.value.map((row) => row.uidl)).not.toContain('u2');
-    expect(store.sessions.status.value).toBe('reconnecting');
+    expect(store.sessions.state.value.kind).toBe('reconnecting');
     await advance(3000);
     await until(() => !mailbox.uidls().includes('u2'), 're-applied deletion');
     await until(() => store.pending.entries.value.length === 0, 'pending cleared');
@@ -126,7 +126,7 @@ describe('pending deletions', () => {
       new ConnectionError('CONNECTION_UNREACHABLE', 'offline', { isRetryable: true }),
     );
     lose();
-    await until(() => store.sessions.status.value === 'offline', 'offline');
+    await until(() => store.sessions.state.value.kind === 'lost', 'offline');
     expect(mailbox.uidls()).toContain('u2');
     expect(store.pending.entries.value.map((entry) => entry.uidl)).toEqual(['u2']);
     isOnline = true;

@@ -22,7 +22,7 @@ function build(mailbox: FakeMailbox, network?: NetworkWatch) {
     random: () => 0.5,
     network,
     replyTimeoutMs: 0,
-  });
+  }).sessions;
 }
 
 const ACCOUNT = { server: 'main', username: 'alice' };
@@ -50,7 +50,7 @@ describe('session store', () => {
     const mailbox = new FakeMailbox(sampleMessages(1));
     const store = build(mailbox);
     await store.signIn(ACCOUNT, 'secret');
-    expect(store.status.value).toBe('connected');
+    expect(store.state.value.kind).toBe('ready');
     expect(store.current()?.state).toBe('transaction');
   });
 
@@ -58,7 +58,7 @@ describe('session store', () => {
     const mailbox = new FakeMailbox(sampleMessages(1));
     const store = build(mailbox);
     await expect(store.signIn(ACCOUNT, 'nope')).rejects.toMatchObject({ code: 'POP3_AUTH_FAILED' });
-    expect(store.status.value).toBe('signed-out');
+    expect(store.state.value.kind).toBe('signed-out');
     expect(errorMessageKey(store.error.value)).toBe('error.wrongPassword');
   });
 
@@ -72,7 +72,7 @@ describe('session store', () => {
     const start = Date.now();
     mailbox.last.drop();
     await advance(0);
-    expect(store.status.value).toBe('reconnecting');
+    expect(store.state.value.kind).toBe('reconnecting');
     expect(store.retryAt.value).toBe(start + 1000);
     await advance(990);
     expect(mailbox.connections).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('session store', () => {
     expect(mailbox.connections).toHaveLength(3);
     await advance(20);
     expect(mailbox.connections).toHaveLength(4);
-    expect(store.status.value).toBe('connected');
+    expect(store.state.value.kind).toBe('ready');
     expect(ready).toEqual([1, 2]);
     // A later drop starts again at one second.
     mailbox.last.drop();
@@ -102,7 +102,7 @@ describe('session store', () => {
     expect(store.retryAt.value).toBe(Date.now() + 250);
     await advance(260);
     expect(mailbox.connections).toHaveLength(2);
-    expect(store.status.value).toBe('connected');
+    expect(store.state.value.kind).toBe('ready');
   });
 
   it('stops at "offline" on a certificate problem, and "Try again" tries again', async () => {
@@ -112,13 +112,13 @@ describe('session store', () => {
     mailbox.failNext.push(closeError(CLOSE_CODES.TLS_EXPIRED, false));
     mailbox.last.drop();
     await advance(1100);
-    expect(store.status.value).toBe('offline');
+    expect(store.state.value.kind).toBe('lost');
     expect(errorMessageKey(store.error.value)).toBe('error.certExpired');
     await advance(60_000);
     expect(mailbox.connections).toHaveLength(2);
     store.retryNow();
     await advance(0);
-    expect(store.status.value).toBe('connected');
+    expect(store.state.value.kind).toBe('ready');
   });
 
   it('a password changed elsewhere signs out instead of retrying', async () => {
@@ -128,7 +128,7 @@ describe('session store', () => {
     mailbox.password = 'changed';
     mailbox.last.drop();
     await advance(1100);
-    expect(store.status.value).toBe('signed-out');
+    expect(store.state.value.kind).toBe('signed-out');
     expect(errorMessageKey(store.error.value)).toBe('error.wrongPassword');
     await advance(60_000);
     expect(mailbox.connections).toHaveLength(2);
@@ -156,11 +156,11 @@ describe('session store', () => {
     const other = mailbox.connect('main', {});
     await other.session.login({ username: 'alice', password: 'secret' });
     await advance(1100);
-    expect(store.status.value).toBe('reconnecting');
+    expect(store.state.value.kind).toBe('reconnecting');
     expect(errorMessageKey(store.error.value)).toBe('error.inUse');
     other.close();
     await advance(2100);
-    expect(store.status.value).toBe('connected');
+    expect(store.state.value.kind).toBe('ready');
   });
 
   it('waits for the browser to come back online', async () => {
@@ -178,13 +178,13 @@ describe('session store', () => {
     isOnline = false;
     mailbox.last.drop();
     await advance(0);
-    expect(store.status.value).toBe('offline');
+    expect(store.state.value.kind).toBe('lost');
     await advance(60_000);
     expect(mailbox.connections).toHaveLength(1);
     isOnline = true;
     wake();
     await advance(0);
-    expect(store.status.value).toBe('connected');
+    expect(store.state.value.kind).toBe('ready');
   });
 
   it('drops the session when the browser goes offline, and reconnects once online', async () => {
@@ -208,14 +208,14 @@ describe('session store', () => {
     isOnline = false;
     lose();
     await advance(0);
-    expect(store.status.value).toBe('offline');
+    expect(store.state.value.kind).toBe('lost');
     expect(store.current()).toBeUndefined();
     await advance(60_000);
     expect(mailbox.connections).toHaveLength(1);
     isOnline = true;
     wake();
     await advance(0);
-    expect(store.status.value).toBe('connected');
+    expect(store.state.value.kind).toBe('ready');
     expect(mailbox.connections).toHaveLength(2);
   });
 
@@ -225,7 +225,7 @@ describe('session store', () => {
     await store.signIn(ACCOUNT, 'secret');
     await expect(store.signOut()).resolves.toBe(true);
     expect(mailbox.log.at(-1)).toBe('QUIT');
-    expect(store.status.value).toBe('signed-out');
+    expect(store.state.value.kind).toBe('signed-out');
     expect(store.account.value).toBeUndefined();
   });
 });
@@ -249,26 +249,26 @@ describe('one session per mailbox across tabs', () => {
         lock: createTabLock({ createChannel: () => channel, answerWaitMs: 50 }),
         random: () => 0.5,
         replyTimeoutMs: 0,
-      });
+      }).sessions;
     const first = make(one);
     const second = make(two);
     const signingIn = first.signIn(ACCOUNT, 'secret');
     await advance(60);
     await signingIn;
-    expect(first.status.value).toBe('connected');
+    expect(first.state.value.kind).toBe('ready');
 
     const waiting = second.signIn(ACCOUNT, 'secret');
     await advance(60);
     await waiting;
-    expect(second.status.value).toBe('locked-elsewhere');
+    expect(second.state.value.kind).toBe('held-elsewhere');
     expect(mailbox.connections).toHaveLength(1); // no [IN-USE] collision
 
     const taking = second.takeOver();
     await advance(3000);
     await taking;
-    expect(first.status.value).toBe('locked-elsewhere');
+    expect(first.state.value.kind).toBe('held-elsewhere');
     expect(mailbox.connections[0]?.server.commands.at(-1)).toBe('QUIT');
-    expect(second.status.value).toBe('connected');
+    expect(second.state.value.kind).toBe('ready');
   });
 });
 
@@ -279,7 +279,7 @@ describe('a session the server broke', () => {
     await store.signIn(ACCOUNT, 'secret');
     mailbox.last.deliver('+OK unsolicited\r\n');
     await advance(0);
-    expect(store.status.value).toBe('offline');
+    expect(store.state.value.kind).toBe('lost');
     expect(errorMessageKey(store.error.value)).toBe('error.protocol');
   });
 
@@ -290,7 +290,7 @@ describe('a session the server broke', () => {
       lock: createTabLock({}),
       random: () => 0.5,
       replyTimeoutMs: 5000,
-    });
+    }).sessions;
     await store.signIn(ACCOUNT, 'secret');
     mailbox.hook = (line) => (line === 'NOOP' ? '' : undefined);
     void store
@@ -298,7 +298,7 @@ describe('a session the server broke', () => {
       ?.noop()
       .catch(() => undefined);
     await advance(5000);
-    expect(store.status.value).toBe('reconnecting');
+    expect(store.state.value.kind).toBe('reconnecting');
     expect(errorMessageKey(store.error.value)).toBe('error.timeout');
   });
 
@@ -310,7 +310,7 @@ describe('a session the server broke', () => {
     });
     await store.signIn(ACCOUNT, 'secret');
     await advance(0);
-    expect(store.status.value).toBe('offline');
+    expect(store.state.value.kind).toBe('lost');
     expect(store.current()).toBeUndefined();
     expect(errorMessageKey(store.error.value)).toBe('error.protocol');
   });

@@ -94,7 +94,7 @@ describe('inbox keyboard', () => {
 
     await press('r', document.body);
     await until(
-      () => mailbox.connections.length === 2 && store.sessions.status.value === 'connected',
+      () => mailbox.connections.length === 2 && store.sessions.state.value.kind === 'ready',
       'refresh',
     );
     expect(mailbox.connections[0]?.server.commands.at(-1)).toBe('QUIT');

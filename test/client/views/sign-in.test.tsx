@@ -155,6 +155,21 @@ describe('sign-in page', () => {
     expect(signIn).toHaveBeenLastCalledWith('main', 'alice', 'secret', { preferApop: true });
   });
 
+  it('touching the form prepares the sign-in; past the username, for that account', async () => {
+    const { store } = buildApp(new FakeMailbox([]));
+    const prepare = vi.spyOn(store, 'prepareSignIn');
+    mounted = mountApp(store);
+    const focus = (input: HTMLInputElement) =>
+      act(() => {
+        input.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
+      });
+    await focus(field(mounted.root, 'Username'));
+    expect(prepare).toHaveBeenLastCalledWith('main', undefined);
+    await typeInto(field(mounted.root, 'Username'), ' alice ');
+    await focus(field(mounted.root, 'Password'));
+    expect(prepare).toHaveBeenLastCalledWith('main', 'alice');
+  });
+
   it('switches to Simplified Chinese', async () => {
     const i18n = createI18n({ languages: ['en-US'], storage: localStorage });
     const { store } = buildApp(new FakeMailbox([]), { i18n });

@@ -1,5 +1,6 @@
-// Sorting and filtering the message list over the headers loaded so far. Pure
-// functions over rows; the mailbox store wires them into a computed signal.
+// Message rows (one per message of the listing) and the pure functions that
+// order and filter them for the list; the mailbox store wires these into a
+// computed signal. Knows no session, store or view.
 
 import type { HeaderSummary } from '../mail/header-summary.ts';
 

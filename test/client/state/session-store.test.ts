@@ -143,7 +143,7 @@ describe('session store', () => {
       line.startsWith('PASS') ? '-ERR [SYS/PERM] mail store unavailable\r\n' : undefined;
     mailbox.last.drop();
     await advance(1100);
-    expect(store.status.value).not.toBe('signed-out');
+    expect(store.state.value.kind).not.toBe('signed-out');
     expect(errorMessageKey(store.error.value)).toBe('error.permFailure');
   });
 

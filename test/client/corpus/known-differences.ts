@@ -1,4 +1,4 @@
-// Where postal-mime (behind parseMessageInline) legitimately answers differently from the
+// Where postal-mime (behind parseMessage) legitimately answers differently from the
 // oracle, message by message and field by field, each with its reason. A field listed here
 // is checked against the pinned value instead, and the test also proves the oracle still
 // disagrees, so an entry that stops being needed fails until it is removed.

@@ -9,17 +9,17 @@ import {
   type ParsedAddress,
   type ParsedAttachment,
   type ParsedMessage,
-} from './message-types.ts';
+} from '../reader/message-types.ts';
 
 /**
  * Parses one raw RFC 5322 message with explicit limits (SECURITY.md 41). The raw
  * size cap is checked before postal-mime runs; nesting and header limits are
  * postal-mime's own options. No time limit here: a synchronous caller cannot be
- * pre-empted, so the worker wrapper (parse-message.ts) owns the timeout.
+ * pre-empted, so the worker handle (reader/message-parser.ts) owns the timeout.
  *
  * @throws MimeError `MIME_TOO_LARGE` or `MIME_PARSE_FAILED`
  */
-export async function parseMessageInline(
+export async function parseMessage(
   bytes: Uint8Array | ArrayBuffer,
   limits: Partial<MimeLimits> = {},
 ): Promise<ParsedMessage> {

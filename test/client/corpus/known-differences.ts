@@ -284,15 +284,6 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
       value: [{ index: 0, size: 60896, startsWithOracle: true }],
     },
   },
-  'mime4j/mimetools-testmsgs/infinite.msg': {
-    text: {
-      reason:
-        'TEXT/PLAIN with no charset and Latin-1 bytes. postal-mime reads an unlabelled body as ' +
-        'UTF-8 (the bytes become U+FFFD); the oracle file is read as US-ASCII, which the ' +
-        'Encoding Standard maps to windows-1252.',
-      unlabeledCharset: 'utf-8',
-    },
-  },
   'mime4j/mimetools-testmsgs/lennie.msg': {
     text: {
       reason: HTML_CONVERTED,

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MimeError, resolveLimits } from '../../../client/reader/message-types.ts';
 import { normalizeContentIdHeader, parseMessage } from '../../../client/worker/parse-message.ts';
+import { CHARSET_CASES, readCharsetFixture } from '../../support/charset-fixtures.ts';
 
 const fixture = (path: string): Uint8Array =>
   readFileSync(fileURLToPath(new URL(`../../fixtures/mail/${path}`, import.meta.url)));
@@ -95,9 +96,7 @@ describe('parseMessage limits', () => {
     );
     const parsed = await parseMessage(raw);
     expect(parsed.attachments).toHaveLength(5_000);
-    await expect(
-      parseMessage(raw, { maxRawBytes: raw.byteLength - 1 }),
-    ).rejects.toMatchObject({
+    await expect(parseMessage(raw, { maxRawBytes: raw.byteLength - 1 })).rejects.toMatchObject({
       code: 'MIME_TOO_LARGE',
     });
   });
@@ -140,9 +139,7 @@ describe('parseMessage result', () => {
     expect(parsed.replyTo).toEqual([
       { name: '<img src=x onerror=top.__pwned=1>', address: 'reply@example.test' },
     ]);
-    const grouped = await parseMessage(
-      bytes('To: team: a@x.test, b@x.test;, c@x.test\r\n\r\nx'),
-    );
+    const grouped = await parseMessage(bytes('To: team: a@x.test, b@x.test;, c@x.test\r\n\r\nx'));
     expect(grouped.to.map((a) => a.address)).toEqual(['a@x.test', 'b@x.test', 'c@x.test']);
   });
 
@@ -152,5 +149,29 @@ describe('parseMessage result', () => {
     expect(normalizeContentIdHeader('plain')).toBe('plain');
     expect(normalizeContentIdHeader('<>')).toBeNull();
     expect(normalizeContentIdHeader(undefined)).toBeNull();
+  });
+});
+
+describe('parseMessage on legacy-charset mail', () => {
+  it.each(CHARSET_CASES.map((fixture) => [fixture.case, fixture] as const))(
+    '%s',
+    async (_case, fixture) => {
+      const raw = readCharsetFixture(fixture.file);
+      const parsed = await parseMessage(raw);
+      expect(parsed.subject).toBe(fixture.subject);
+      expect(parsed.from).toEqual({ name: fixture.fromName, address: fixture.fromAddress });
+      expect(parsed.to.map((a) => a.name)).toEqual(fixture.to);
+      expect(parsed.cc.map((a) => a.name)).toEqual(fixture.cc);
+      const body = `${parsed.text ?? ''}${parsed.html ?? ''}`;
+      expect(body).toContain(fixture.body);
+      expect(body).not.toContain('\uFFFD');
+    },
+  );
+
+  it('leaves the bytes it was given untouched (they are the .eml download)', async () => {
+    const raw = readCharsetFixture('koi8-r-meta.eml');
+    const copy = raw.slice();
+    await parseMessage(raw);
+    expect(raw).toEqual(copy);
   });
 });

@@ -65,19 +65,31 @@ export function decodeRawBytes(bytes: Uint8Array, declared: string | null): stri
   return decodeText(bytes, declared && declared !== 'utf-8' ? declared : FALLBACK_ENCODING);
 }
 
-/** Bytes as a string of the same length, one char per byte (for ASCII structure). */
-export function toBinary(bytes: Uint8Array): string {
-  let out = '';
-  // Chunks keep the argument list of fromCharCode under engine limits.
-  for (let at = 0; at < bytes.length; at += 0x8000) {
-    out += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-  }
-  return out;
+// windows-1252 maps every byte to exactly one code point and leaves ASCII alone, so
+// its native decoder turns bytes into a same-length string fast; only 0x80–0x9F land
+// elsewhere (0x80 → U+20AC), and REVERSED maps those back.
+const BINARY = new TextDecoder('windows-1252');
+const REVERSED = new Map<number, number>();
+for (let byte = 0x80; byte < 0xa0; byte++) {
+  REVERSED.set(BINARY.decode(Uint8Array.of(byte)).charCodeAt(0), byte);
 }
 
-/** The inverse of toBinary; chars above 0xFF keep only their low byte. */
+/**
+ * Bytes as a string of the same length, one char per byte, for finding ASCII
+ * structure (line breaks, colons, boundaries) without decoding anything.
+ */
+export function toBinary(bytes: Uint8Array): string {
+  return BINARY.decode(bytes);
+}
+
+/** The byte one char of a toBinary string stands for (a latin1 char stands for itself). */
+export function byteOf(code: number): number {
+  return code < 0x100 ? code : (REVERSED.get(code) ?? 0x3f);
+}
+
+/** The bytes a toBinary string (or a slice of one) stands for. */
 export function fromBinary(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  for (let i = 0; i < text.length; i++) bytes[i] = byteOf(text.charCodeAt(i));
   return bytes;
 }

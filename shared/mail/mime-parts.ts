@@ -2,7 +2,7 @@
 // Content-Type, where its header and body are, and its transfer decoding.
 // Bounded by depth and part count; bodies are not decoded unless asked.
 
-import { fromBinary } from './charset.ts';
+import { byteOf, fromBinary } from './charset.ts';
 import { base64Bytes } from './encoded-words.ts';
 import { headerBounds, headerFields } from './header-block.ts';
 import { parseStructured, type StructuredValue } from './parameters.ts';
@@ -134,7 +134,7 @@ function quotedPrintable(text: string): Uint8Array {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch !== 0x3d) {
-      out[length++] = ch & 0xff;
+      out[length++] = byteOf(ch);
       continue;
     }
     const soft = /^[ \t]*\r?\n/.exec(text.slice(i + 1, i + 80));

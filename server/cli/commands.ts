@@ -114,14 +114,24 @@ function printable(text: string | null): string {
   return (text ?? '').replace(UNPRINTABLE, ' ');
 }
 
+const LINES_PER_WRITE = 1000;
+
 export function printList(
   out: Output,
   summaries: readonly MessageSummary[],
   isJson: boolean,
 ): void {
-  for (const summary of summaries) {
+  // Lines go out in batches: a write per line is 10,000 pipe writes for a
+  // 10,000-message listing.
+  let batch = '';
+  const flush = (): void => {
+    if (batch !== '') out.write(batch);
+    batch = '';
+  };
+  for (const [index, summary] of summaries.entries()) {
+    if (index % LINES_PER_WRITE === 0) flush();
     if (isJson) {
-      out.write(`${JSON.stringify(summary)}\n`);
+      batch += `${JSON.stringify(summary)}\n`;
       continue;
     }
     const cells = [
@@ -134,6 +144,7 @@ export function printList(
         .padEnd(40),
       printable(summary.subject),
     ];
-    out.write(`${cells.join('  ')}\n`);
+    batch += `${cells.join('  ')}\n`;
   }
+  flush();
 }

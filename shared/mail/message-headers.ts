@@ -53,10 +53,13 @@ export function readMessageHeaders(message: Uint8Array): MessageHeaders {
   const { headerEnd, bodyStart } = headerBounds(head);
   const fields = headerFields(head, FIELDS, 0, headerEnd);
   const topType = parseStructured(fields.get('content-type') ?? '');
-  // Only a whole message has parts to look into; a header block stops at the top level.
+  // Only a whole multipart message has parts to look into (a header block stops at
+  // the top level, and a single part is its own first text part): a 10 MiB HTML
+  // body is then never turned into a string just to find no charset in it.
+  const hasParts = bodyStart < message.length && topType.value.startsWith('multipart/');
   const charset =
     encodingFor(topType.params.get('charset')) ??
-    (bodyStart < message.length ? declaredCharset(toBinary(message)) : null);
+    (hasParts ? declaredCharset(toBinary(message)) : null);
   const text = (name: string): string => {
     const raw = fields.get(name) ?? '';
     // Printable ASCII, the common case, needs no decoder. Controls go the long way:

@@ -30,8 +30,8 @@ export type {
   ParsedAttachment,
   ParsedMessage,
 } from './message-types.ts';
-export { createMessageParser } from './parse-message.ts';
-export type { MessageParser, ParseResult } from './parse-message.ts';
+export { createMessageParser } from './message-parser.ts';
+export type { MessageParser, ParseResult } from './message-parser.ts';
 export { PlainTextBody } from './plain-text.tsx';
 export { sanitizeMessageHtml } from './sanitize-html.ts';
 export type { SanitizeOptions, SanitizedMessage } from './sanitize-html.ts';

@@ -7,7 +7,7 @@ import { AttachmentList, DownloadMessageLink, listedAttachments } from './attach
 import { createCidResolver } from './cid-images.ts';
 import { ENGLISH_FRAME_LABELS, MessageFrame, type MessageFrameLabels } from './message-frame.tsx';
 import { MessageHeaders } from './message-headers.tsx';
-import type { ParseResult } from './parse-message.ts';
+import type { ParseResult } from './message-parser.ts';
 import { PlainTextBody } from './plain-text.tsx';
 import { sanitizeMessageHtml } from './sanitize-html.ts';
 

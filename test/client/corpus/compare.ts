@@ -1,4 +1,4 @@
-// How an oracle's decoded parts map onto what postal-mime (behind parseMessageInline) gives.
+// How an oracle's decoded parts map onto what postal-mime (behind parseMessage) gives.
 // Two postal-mime rules are modelled exactly, for every message, rather than tolerated:
 //  1. A body not in base64 is rebuilt line by line: each line loses its CR and gains "\n",
 //     the last one included. So such a part keeps the line break that RFC 2046 §5.1.1 gives

@@ -1,4 +1,4 @@
-// Where postal-mime (behind parseMessageInline) legitimately answers differently from the
+// Where postal-mime (behind parseMessage) legitimately answers differently from the
 // oracle, message by message and field by field, each with its reason. A field listed here
 // is checked against the pinned value instead, and the test also proves the oracle still
 // disagrees, so an entry that stops being needed fails until it is removed.
@@ -282,15 +282,6 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
     attachmentContents: {
       reason: TRAILING_BASE64,
       value: [{ index: 0, size: 60896, startsWithOracle: true }],
-    },
-  },
-  'mime4j/mimetools-testmsgs/infinite.msg': {
-    text: {
-      reason:
-        'TEXT/PLAIN with no charset and Latin-1 bytes. postal-mime reads an unlabelled body as ' +
-        'UTF-8 (the bytes become U+FFFD); the oracle file is read as US-ASCII, which the ' +
-        'Encoding Standard maps to windows-1252.',
-      unlabeledCharset: 'utf-8',
     },
   },
   'mime4j/mimetools-testmsgs/lennie.msg': {

@@ -1,55 +1,16 @@
-// List-row headers: encoded-words in any charset TextDecoder knows (split
-// multi-byte characters included), raw 8-bit GBK headers, sender forms, dates,
-// the attachment mark, and hostile text that must stay text.
+// List-row headers: the shared decoding rule as a row shows it (the legacy
+// charset fixtures included), the attachment mark, and hostile text that must
+// stay text. The rule itself is tested in test/shared/mail.
 
 import { describe, expect, it } from 'vitest';
-import { decodeEncodedWords } from '../../../client/mail/encoded-words.ts';
-import { parseDate, parseSender, summarizeHeaders } from '../../../client/mail/header-summary.ts';
+import { summarizeHeaders } from '../../../client/mail/header-summary.ts';
+import { CHARSET_CASES, readCharsetFixture } from '../../support/charset-fixtures.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 function withRaw(prefix: string, raw: number[], suffix: string): Uint8Array {
   return Uint8Array.from([...bytes(prefix), ...raw, ...bytes(suffix)]);
 }
-
-describe('decodeEncodedWords', () => {
-  it.each([
-    ['plain', 'Hello', 'Hello'],
-    ['B, UTF-8', '=?UTF-8?B?5ZGo5pyr54is5bGx6K6h5YiS?=', '周末爬山计划'],
-    ['Q with underscores', '=?iso-8859-1?Q?Caf=E9_au_lait?=', 'Café au lait'],
-    ['GBK', '=?GBK?B?1tDOxA==?=', '中文'],
-    ['gb2312 label', '=?gb2312?B?1tDOxA==?=', '中文'],
-    ['a character split across two words', '=?UTF-8?B?5L0=?= =?UTF-8?B?oOWlvQ==?=', '你好'],
-    ['text around words', 'Re: =?UTF-8?Q?caf=C3=A9?= time', 'Re: café time'],
-    ['RFC 2231 language suffix', '=?UTF-8*en?Q?hi?=', 'hi'],
-    ['unknown charset falls back to UTF-8', '=?x-unknown?Q?ok?=', 'ok'],
-    ['broken base64 stays as written', '=?UTF-8?B?###?=', '=?UTF-8?B?###?='],
-  ])('%s', (_name, input, output) => {
-    expect(decodeEncodedWords(input)).toBe(output);
-  });
-});
-
-describe('parseSender', () => {
-  it.each([
-    ['Ann Example <ann@example.org>', 'Ann Example', 'ann@example.org'],
-    ['"Doe, John" <john@example.org>', 'Doe, John', 'john@example.org'],
-    ['john@example.org (John Doe)', 'John Doe', 'john@example.org'],
-    ['john@example.org', '', 'john@example.org'],
-    ['=?UTF-8?B?5byg5LiJ?= <zhang@example.cn>', '张三', 'zhang@example.cn'],
-    ['First <a@x>, Second <b@x>', 'First', 'a@x'],
-  ])('%s', (input, name, address) => {
-    expect(parseSender(input)).toEqual({ name, address });
-  });
-});
-
-describe('parseDate', () => {
-  it('reads RFC 5322 dates, comments included, and refuses nonsense', () => {
-    expect(parseDate('Tue, 01 Jul 2025 10:00:00 +0200')).toBe(Date.UTC(2025, 6, 1, 8));
-    expect(parseDate('Wed, 2 Jul 2025 08:00:00 +0800 (CST)')).toBe(Date.UTC(2025, 6, 2, 0));
-    expect(parseDate('not a date')).toBeNull();
-    expect(parseDate('')).toBeNull();
-  });
-});
 
 describe('summarizeHeaders', () => {
   it('summarizes a header block', () => {
@@ -106,4 +67,19 @@ describe('summarizeHeaders', () => {
     const summary = summarizeHeaders(bytes(`Subject: ${'x'.repeat(5000)}\r\n\r\n`));
     expect(summary.subject.length).toBeLessThanOrEqual(500);
   });
+});
+
+describe('summarizeHeaders on legacy-charset mail', () => {
+  it.each(CHARSET_CASES.map((fixture) => [fixture.case, fixture] as const))(
+    '%s',
+    (_case, fixture) => {
+      const raw = readCharsetFixture(fixture.file);
+      // The list sees what TOP n 0 returns: the header block and its blank line.
+      const end = raw.findIndex((_, i) => raw[i] === 13 && raw[i + 2] === 13 && raw[i + 1] === 10);
+      const summary = summarizeHeaders(raw.subarray(0, end + 4));
+      expect(summary.subject).toBe(fixture.subject);
+      expect(summary.from).toBe(fixture.fromName);
+      expect(summary.fromAddress).toBe(fixture.fromAddress);
+    },
+  );
 });

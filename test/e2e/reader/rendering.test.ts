@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHARSET_CASES, readCharsetFixture } from '../../support/charset-fixtures.ts';
 import { builtScripts } from '../../support/reader-harness/build.ts';
 import { FIXTURES, ReaderSession, SCREENSHOTS } from './session.ts';
 
@@ -63,6 +64,29 @@ describe('charsets (bodies decoded by postal-mime)', () => {
     expect(report.plainText).toContain('明天上午十点在三楼会议室开会，请准时参加。');
     await session.page.screenshot({ path: join(SCREENSHOTS, 'chinese-gbk.png') });
   });
+});
+
+describe('legacy charsets (headers and bodies by the shared rule)', () => {
+  it.each(CHARSET_CASES.map((fixture) => [fixture.case, fixture] as const))(
+    '%s',
+    async (_case, fixture) => {
+      const report = await session.render(Buffer.from(readCharsetFixture(fixture.file)));
+      expect(report.error).toBeNull();
+      expect(report.subject).toBe(fixture.subject);
+      expect(report.headerText).toContain(`${fixture.fromName} <${fixture.fromAddress}>`);
+      for (const name of [...fixture.to, ...fixture.cc].filter(Boolean)) {
+        expect(report.headerText).toContain(name);
+      }
+      const body =
+        report.kind === 'html'
+          ? ((await session.messageFrame()?.evaluate(() => document.body.innerText)) ?? '')
+          : report.plainText;
+      expect(body).toContain(fixture.body);
+      expect(`${report.headerText}${body}`).not.toContain('\uFFFD');
+      const shot = fixture.file.replace(/\.eml$/, '.png');
+      await session.page.screenshot({ path: join(SCREENSHOTS, shot) });
+    },
+  );
 });
 
 describe('downloads (SECURITY.md 49)', () => {

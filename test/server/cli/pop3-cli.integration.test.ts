@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../../support/dovecot.ts';
 import { EXIT } from '../../../server/cli/failure.ts';
+import { CHARSET_CASES, readCharsetFixture } from '../../support/charset-fixtures.ts';
 
 interface Run {
   code: number | null;
@@ -40,8 +41,18 @@ let dir: string;
 let common: string[];
 
 beforeAll(async () => {
-  dovecot = await startDovecot();
+  // A second mailbox holds the legacy-charset fixtures, so alice's listing stays two messages.
+  dovecot = await startDovecot({
+    users: [
+      { name: 'alice', password: 'wonderland-1' },
+      { name: 'chen', password: 'legacy-charsets-1' },
+    ],
+  });
   await dovecot.addMessages('alice', [FIRST, SECOND]);
+  await dovecot.addMessages(
+    'chen',
+    CHARSET_CASES.map((fixture) => readCharsetFixture(fixture.file)),
+  );
   dir = await mkdtemp(join(tmpdir(), 'pop3-cli-'));
   await writeFile(join(dir, 'ca.pem'), dovecot.ca);
   common = [
@@ -103,6 +114,25 @@ describe('npm run pop3', () => {
       date: '2026-11-03T02:00:00.000Z',
     });
     expect(typeof rows[0]?.uidl).toBe('string');
+  });
+
+  it('list --json decodes legacy charsets as the web list and the reader do', async () => {
+    const args = common.map((arg) => (arg === 'alice' ? 'chen' : arg));
+    const run = await pop3(['list', '--json', ...args], 'legacy-charsets-1');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const rows = run.stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { subject: string; from: string });
+    // Newest first: the fixtures were delivered in table order.
+    expect(rows.map(({ subject, from }) => ({ subject, from }))).toEqual(
+      CHARSET_CASES.map((fixture) => ({
+        subject: fixture.subject,
+        from: `${fixture.fromName} <${fixture.fromAddress}>`,
+      })).reverse(),
+    );
   });
 
   it('list --limit 1 prints only the newest, as text', async () => {

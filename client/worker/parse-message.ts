@@ -1,7 +1,14 @@
-// postal-mime behind explicit limits, turning raw bytes into a ParsedMessage. Runs
+// postal-mime behind explicit limits, turning raw bytes into a ParsedMessage, with
+// the project's one charset rule (shared/mail) for headers and text bodies. Runs
 // unchanged in the MIME worker, in Node and in tests; it knows no Worker or DOM.
 import PostalMime from 'postal-mime';
-import type { Address, Attachment, Email } from 'postal-mime';
+import type { Attachment, Email } from 'postal-mime';
+import {
+  labelTextParts,
+  readMessageHeaders,
+  type Mailbox,
+  type MessageHeaders,
+} from '../../shared/mail/index.ts';
 import {
   mimeError,
   resolveLimits,
@@ -9,17 +16,17 @@ import {
   type ParsedAddress,
   type ParsedAttachment,
   type ParsedMessage,
-} from './message-types.ts';
+} from '../reader/message-types.ts';
 
 /**
  * Parses one raw RFC 5322 message with explicit limits (SECURITY.md 41). The raw
  * size cap is checked before postal-mime runs; nesting and header limits are
  * postal-mime's own options. No time limit here: a synchronous caller cannot be
- * pre-empted, so the worker wrapper (parse-message.ts) owns the timeout.
+ * pre-empted, so the worker handle (reader/message-parser.ts) owns the timeout.
  *
  * @throws MimeError `MIME_TOO_LARGE` or `MIME_PARSE_FAILED`
  */
-export async function parseMessageInline(
+export async function parseMessage(
   bytes: Uint8Array | ArrayBuffer,
   limits: Partial<MimeLimits> = {},
 ): Promise<ParsedMessage> {
@@ -28,9 +35,15 @@ export async function parseMessageInline(
     // Breadth (100k tiny parts) is unbounded in postal-mime; only this cap bounds it.
     throw mimeError('MIME_TOO_LARGE', `${bytes.byteLength} bytes`);
   }
+  const raw = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let email: Email;
+  let headers: MessageHeaders;
   try {
-    email = await PostalMime.parse(bytes, {
+    // postal-mime reads raw header bytes as UTF-8 and a text part without a MIME
+    // charset as UTF-8 too: the shared rule decodes the headers, and labels each
+    // text part with its charset (meta prescan, UTF-8, declared) before it parses.
+    headers = readMessageHeaders(raw);
+    email = await PostalMime.parse(labelTextParts(raw), {
       maxNestingDepth: resolved.maxNestingDepth,
       maxHeadersSize: resolved.maxHeadersSize,
       maxRfc822NestingDepth: resolved.maxRfc822NestingDepth,
@@ -41,41 +54,25 @@ export async function parseMessageInline(
     // stack overflow we did not foresee. Either way the reader gets one stable code.
     throw mimeError('MIME_PARSE_FAILED', error instanceof Error ? error.message : undefined);
   }
-  return toParsedMessage(email);
+  return toParsedMessage(headers, email);
 }
 
-function toParsedMessage(email: Email): ParsedMessage {
-  const from = email.from ? flattenAddresses([email.from]) : [];
+function toParsedMessage(headers: MessageHeaders, email: Email): ParsedMessage {
   return {
-    subject: email.subject ?? '',
-    from: from[0] ?? null,
-    to: flattenAddresses(email.to),
-    cc: flattenAddresses(email.cc),
-    replyTo: flattenAddresses(email.replyTo),
-    date: isoDate(email.date),
+    subject: headers.subject,
+    from: headers.from ? toParsedAddress(headers.from) : null,
+    to: headers.to.map(toParsedAddress),
+    cc: headers.cc.map(toParsedAddress),
+    replyTo: headers.replyTo.map(toParsedAddress),
+    date: headers.date === null ? null : new Date(headers.date).toISOString(),
     text: email.text ?? null,
     html: email.html ?? null,
     attachments: email.attachments.map(toParsedAttachment),
   };
 }
 
-/** Group members are already flat in postal-mime, so this loop never recurses. */
-function flattenAddresses(list: Address[] | undefined): ParsedAddress[] {
-  const out: ParsedAddress[] = [];
-  for (const entry of list ?? []) {
-    if (entry.group) {
-      for (const member of entry.group) out.push({ name: member.name, address: member.address });
-    } else {
-      out.push({ name: entry.name, address: entry.address });
-    }
-  }
-  return out;
-}
-
-function isoDate(value: string | undefined): string | null {
-  if (!value) return null;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
+function toParsedAddress(mailbox: Mailbox): ParsedAddress {
+  return { name: mailbox.name, address: mailbox.address };
 }
 
 function toParsedAttachment(part: Attachment): ParsedAttachment {

@@ -1,8 +1,8 @@
 // The MIME worker: postal-mime runs here so a hostile or huge message never freezes
 // the page. It answers each ParseRequest once and transfers every buffer back.
-import { parseMessageInline } from '../reader/mime-parse.ts';
+import { parseMessage } from './parse-message.ts';
 import { MimeError, type MimeErrorCode } from '../reader/message-types.ts';
-import type { ParseReply, ParseRequest } from '../reader/parse-message.ts';
+import type { ParseReply, ParseRequest } from '../reader/message-parser.ts';
 
 function reply(message: ParseReply, transfer: ArrayBuffer[]): void {
   // A buffer listed twice throws DataCloneError, so the list is de-duplicated.
@@ -14,7 +14,7 @@ addEventListener('message', (event: MessageEvent<ParseRequest>) => {
   if (request?.type !== 'parse') return;
   // postal-mime only reads `raw` and builds every part in fresh buffers, so the
   // bytes travel back untouched for "Download message (.eml)".
-  parseMessageInline(request.raw, request.limits).then(
+  parseMessage(request.raw, request.limits).then(
     (message) => {
       const buffers = message.attachments.map((part) => part.bytes);
       reply({ type: 'parsed', id: request.id, message, raw: request.raw }, [

@@ -7,7 +7,7 @@ import {
   type ParseReply,
   type ParseRequest,
   type WorkerLike,
-} from '../../../client/reader/parse-message.ts';
+} from '../../../client/reader/message-parser.ts';
 
 const MESSAGE: ParsedMessage = {
   subject: 's',

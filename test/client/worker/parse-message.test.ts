@@ -1,11 +1,12 @@
 // @vitest-environment node
-// parseMessageInline: postal-mime behind explicit limits (SECURITY.md 41, payload
+// parseMessage: postal-mime behind explicit limits (SECURITY.md 41, payload
 // class 20 shapes), in Node as the brief asks; the worker wraps this same function.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MimeError, resolveLimits } from '../../../client/reader/message-types.ts';
-import { normalizeContentIdHeader, parseMessageInline } from '../../../client/reader/mime-parse.ts';
+import { normalizeContentIdHeader, parseMessage } from '../../../client/worker/parse-message.ts';
+import { CHARSET_CASES, readCharsetFixture } from '../../support/charset-fixtures.ts';
 
 const fixture = (path: string): Uint8Array =>
   readFileSync(fileURLToPath(new URL(`../../fixtures/mail/${path}`, import.meta.url)));
@@ -17,17 +18,17 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
  */
 async function settle(raw: Uint8Array): Promise<{ error: unknown; ok: boolean }> {
   try {
-    await parseMessageInline(raw);
+    await parseMessage(raw);
     return { error: null, ok: true };
   } catch (error) {
     return { error, ok: false };
   }
 }
 
-describe('parseMessageInline limits', () => {
+describe('parseMessage limits', () => {
   it('refuses a message over the raw cap before parsing', async () => {
     await expect(
-      parseMessageInline(bytes('Subject: x\r\n\r\nhello'), { maxRawBytes: 10 }),
+      parseMessage(bytes('Subject: x\r\n\r\nhello'), { maxRawBytes: 10 }),
     ).rejects.toMatchObject({
       name: 'MimeError',
       code: 'MIME_TOO_LARGE',
@@ -76,7 +77,7 @@ describe('parseMessageInline limits', () => {
     for (let depth = 0; depth < 20; depth++) {
       message = `Subject: level ${depth}\r\nContent-Type: message/rfc822\r\n\r\n${message}`;
     }
-    const parsed = await parseMessageInline(bytes(message));
+    const parsed = await parseMessage(bytes(message));
     expect(parsed.attachments).toHaveLength(1);
     expect(parsed.attachments[0]).toMatchObject({
       mimeType: 'message/rfc822',
@@ -93,19 +94,17 @@ describe('parseMessageInline limits', () => {
     const raw = bytes(
       `Subject: wide\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n${parts}--b--\r\n`,
     );
-    const parsed = await parseMessageInline(raw);
+    const parsed = await parseMessage(raw);
     expect(parsed.attachments).toHaveLength(5_000);
-    await expect(
-      parseMessageInline(raw, { maxRawBytes: raw.byteLength - 1 }),
-    ).rejects.toMatchObject({
+    await expect(parseMessage(raw, { maxRawBytes: raw.byteLength - 1 })).rejects.toMatchObject({
       code: 'MIME_TOO_LARGE',
     });
   });
 });
 
-describe('parseMessageInline result', () => {
+describe('parseMessage result', () => {
   it('decodes a GBK body and GBK encoded-words', async () => {
-    const parsed = await parseMessageInline(fixture('samples/chinese-gbk.eml'));
+    const parsed = await parseMessage(fixture('samples/chinese-gbk.eml'));
     expect(parsed.subject).toBe('会议通知');
     expect(parsed.from).toEqual({ name: '王芳', address: 'wang.fang@example.test' });
     expect(parsed.text).toContain('明天上午十点在三楼会议室开会，请准时参加。');
@@ -114,7 +113,7 @@ describe('parseMessageInline result', () => {
   });
 
   it('returns every attachment with exact bytes in its own ArrayBuffer', async () => {
-    const parsed = await parseMessageInline(fixture('samples/attachments.eml'));
+    const parsed = await parseMessage(fixture('samples/attachments.eml'));
     expect(
       parsed.attachments.map((a) => [a.filename, a.mimeType, a.disposition, a.contentId]),
     ).toEqual([
@@ -134,15 +133,13 @@ describe('parseMessageInline result', () => {
   });
 
   it('flattens groups and keeps header HTML as plain strings', async () => {
-    const parsed = await parseMessageInline(fixture('hostile/c16a-header-html.eml'));
+    const parsed = await parseMessage(fixture('hostile/c16a-header-html.eml'));
     expect(parsed.subject).toBe('<img src=x onerror=alert(1)>');
     expect(parsed.from?.name).toBe('<script>top.__pwned=1</script>');
     expect(parsed.replyTo).toEqual([
       { name: '<img src=x onerror=top.__pwned=1>', address: 'reply@example.test' },
     ]);
-    const grouped = await parseMessageInline(
-      bytes('To: team: a@x.test, b@x.test;, c@x.test\r\n\r\nx'),
-    );
+    const grouped = await parseMessage(bytes('To: team: a@x.test, b@x.test;, c@x.test\r\n\r\nx'));
     expect(grouped.to.map((a) => a.address)).toEqual(['a@x.test', 'b@x.test', 'c@x.test']);
   });
 
@@ -152,5 +149,29 @@ describe('parseMessageInline result', () => {
     expect(normalizeContentIdHeader('plain')).toBe('plain');
     expect(normalizeContentIdHeader('<>')).toBeNull();
     expect(normalizeContentIdHeader(undefined)).toBeNull();
+  });
+});
+
+describe('parseMessage on legacy-charset mail', () => {
+  it.each(CHARSET_CASES.map((fixture) => [fixture.case, fixture] as const))(
+    '%s',
+    async (_case, fixture) => {
+      const raw = readCharsetFixture(fixture.file);
+      const parsed = await parseMessage(raw);
+      expect(parsed.subject).toBe(fixture.subject);
+      expect(parsed.from).toEqual({ name: fixture.fromName, address: fixture.fromAddress });
+      expect(parsed.to.map((a) => a.name)).toEqual(fixture.to);
+      expect(parsed.cc.map((a) => a.name)).toEqual(fixture.cc);
+      const body = `${parsed.text ?? ''}${parsed.html ?? ''}`;
+      expect(body).toContain(fixture.body);
+      expect(body).not.toContain('\uFFFD');
+    },
+  );
+
+  it('leaves the bytes it was given untouched (they are the .eml download)', async () => {
+    const raw = readCharsetFixture('koi8-r-meta.eml');
+    const copy = raw.slice();
+    await parseMessage(raw);
+    expect(raw).toEqual(copy);
   });
 });

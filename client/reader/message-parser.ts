@@ -57,7 +57,7 @@ export interface MessageParser {
 export function createDefaultWorker(): WorkerLike {
   // Under Trusted Types the worker URL passes through the default policy.
   installTrustedTypes();
-  return new Worker(new URL('../worker/parse-message.worker.ts', import.meta.url), {
+  return new Worker(new URL('../worker/message-parser.worker.ts', import.meta.url), {
     type: 'module',
     name: 'mime',
   }) as unknown as WorkerLike;

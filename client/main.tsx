@@ -35,8 +35,10 @@ const openSession = (server: string, session: Pop3SessionOptions) =>
 // The options a first sign-in asks for, from where the session store takes them.
 const preconnector = createPreconnector({ connect: openSession, options: sessionOptions() });
 
+const storage = localStorageOrUndefined();
 const store = createAppStore({
-  i18n: createI18n({ languages: navigator.languages, storage: localStorageOrUndefined() }),
+  i18n: createI18n({ languages: navigator.languages, storage }),
+  storage,
   connect: (server, session) => preconnector.take(server, session) ?? openSession(server, session),
   preconnect: preconnector,
   lock: createTabLock({

@@ -11,6 +11,7 @@ import type { Pop3Connection } from '../connection.ts';
 import type { Preconnector } from '../preconnect.ts';
 import type { MessageParser } from '../reader/index.ts';
 import { createCommitter } from './commit.ts';
+import { createKeepMailChoice } from './keep-mail.ts';
 import type { I18n } from './i18n.ts';
 import { createMailboxStore, type MailboxStore } from './mailbox-store.ts';
 import { createPendingStore, type PendingStore } from './pending-store.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   now?: () => number;
   undoMs?: number;
   replyTimeoutMs?: number;
+  /** Where the device remembers "Keep mail on this device" (localStorage). */
+  storage?: Storage;
   /** The session opened while someone is at the sign-in form (client/preconnect.ts). */
   preconnect?: Pick<Preconnector, 'warm' | 'discard'>;
 }
@@ -40,8 +43,11 @@ export interface AppStore {
   pending: PendingStore;
   reader: ReaderStore;
   selection: SelectionStore;
-  /** "Forget this device" on sign out: delete the header cache and pending deletions. */
-  forgetOnSignOut: Signal<boolean>;
+  /**
+   * "Keep mail on this device": when false, signing out deletes the header
+   * cache and pending deletions, so nothing stays in IndexedDB.
+   */
+  keepMail: Signal<boolean>;
   /** Sign-out is waiting for an Undo window or a commit to finish. */
   isSigningOut: ReadonlySignal<boolean>;
   signIn: (
@@ -91,7 +97,7 @@ export function createAppStore(deps: AppDeps): AppStore {
   });
   const selection = createSelectionStore(mailbox.view);
   const committer = createCommitter({ sessions: gate, pending, mailbox, now });
-  const forgetOnSignOut = signal(false);
+  const keepMail = createKeepMailChoice(deps.storage);
   const isSigningOut = signal(false);
   let account: string | undefined;
 
@@ -123,7 +129,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     selection.clear();
     mailbox.reset();
     account = undefined;
-    if (forgetOnSignOut.value) {
+    if (!keepMail.value) {
       await mailbox.settled();
       await deps.database.forget();
     }
@@ -136,7 +142,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     pending,
     reader,
     selection,
-    forgetOnSignOut,
+    keepMail,
     isSigningOut,
     async signIn(server, username, password, options) {
       account = accountKey({ server, username });

@@ -1,5 +1,5 @@
 // The language store: English or Simplified Chinese, chosen from the browser's
-// languages and switchable; the choice (never anything else) is kept in localStorage.
+// languages and switchable; the choice is kept in localStorage.
 
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { EN, type MessageKey } from './messages-en.ts';
@@ -9,7 +9,7 @@ export type { MessageKey } from './messages-en.ts';
 
 export type Locale = 'en' | 'zh';
 export const LOCALES: readonly Locale[] = ['en', 'zh'];
-/** The one localStorage key the app writes; it holds 'en' or 'zh'. */
+/** The localStorage key of the language; it holds 'en' or 'zh' (keep-mail.ts has the other). */
 export const LOCALE_STORAGE_KEY = 'pop3-webmail.locale';
 
 const TABLES: Record<Locale, Readonly<Record<MessageKey, string>>> = { en: EN, zh: ZH };

@@ -75,8 +75,9 @@ export const EN = {
   'pending.list': 'Pending deletions',
   'settings.title': 'Settings',
   'settings.language': 'Language',
-  'settings.forget': 'Forget this device when I sign out',
-  'settings.forgetNote': 'Removes the cached message list and pending deletions from this browser.',
+  'keepMail.label': 'Keep mail on this device',
+  'keepMail.note':
+    'Keeps the message list in this browser between sign-ins. Leave it unticked on a shared computer: signing out then removes everything.',
   'settings.close': 'Close',
   'mailbox.readOnly': 'This server cannot confirm message identities, so deleting is off.',
   'error.wrongPassword': 'Wrong username or password.',

@@ -74,8 +74,9 @@ export const ZH: Readonly<Record<MessageKey, string>> = {
   'pending.list': '待删除的邮件',
   'settings.title': '设置',
   'settings.language': '语言',
-  'settings.forget': '退出登录时清除此设备上的数据',
-  'settings.forgetNote': '从此浏览器中删除缓存的邮件列表和待执行的删除。',
+  'keepMail.label': '在此设备上保留邮件',
+  'keepMail.note':
+    '在两次登录之间把邮件列表保存在此浏览器中。在公用电脑上请不要勾选：退出登录时会清除所有数据。',
   'settings.close': '关闭',
   'mailbox.readOnly': '此服务器无法确认邮件标识，因此已关闭删除功能。',
   'error.wrongPassword': '用户名或密码错误。',

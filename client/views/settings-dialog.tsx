@@ -1,5 +1,5 @@
-// Settings: the language, and whether signing out forgets this device (the
-// cached message list and pending deletions in IndexedDB).
+// Settings: the language, and whether this device keeps mail between sign-ins
+// (the cached message list and pending deletions in IndexedDB).
 
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
@@ -8,7 +8,7 @@ import { LanguageSelect } from './language-select.tsx';
 
 /** A small non-modal dialog; Esc or Close dismisses it. */
 export function SettingsDialog({ onClose }: { onClose: () => void }): JSX.Element {
-  const { i18n, forgetOnSignOut } = useStore();
+  const { i18n, keepMail } = useStore();
   const t = i18n.t;
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.querySelector<HTMLElement>('select, input, button')?.focus(), []);
@@ -29,12 +29,12 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): JSX.Elemen
       <label class="check">
         <input
           type="checkbox"
-          checked={forgetOnSignOut.value}
-          onChange={(event) => (forgetOnSignOut.value = event.currentTarget.checked)}
+          checked={keepMail.value}
+          onChange={(event) => (keepMail.value = event.currentTarget.checked)}
         />
-        <span>{t('settings.forget')}</span>
+        <span>{t('keepMail.label')}</span>
       </label>
-      <p class="note">{t('settings.forgetNote')}</p>
+      <p class="note">{t('keepMail.note')}</p>
       <button type="button" onClick={onClose}>
         {t('settings.close')}
       </button>

@@ -101,6 +101,15 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
               onInput={(e) => setPassword(e.currentTarget.value)}
             />
           </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              name="keep-mail"
+              checked={store.keepMail.value}
+              onChange={(e) => (store.keepMail.value = e.currentTarget.checked)}
+            />
+            <span>{t('keepMail.label')}</span>
+          </label>
           {/* SECURITY.md 32: APOP (MD5) only when the user asks for it. */}
           <details class="advanced">
             <summary>{t('signIn.advanced')}</summary>

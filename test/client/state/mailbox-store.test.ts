@@ -3,7 +3,7 @@
 
 import { signal } from '@preact/signals';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDatabase } from '../../../client/cache/database.ts';
+import { createDatabase, DATABASE_NAME } from '../../../client/cache/database.ts';
 import { createHeaderCache } from '../../../client/cache/header-cache.ts';
 import { createMailboxStore } from '../../../client/state/mailbox-store.ts';
 import { FakeMailbox, sampleMessages } from '../../support/app-fake-pop3.ts';
@@ -172,6 +172,7 @@ describe('header cache', () => {
   it('a second sign-in shows cached rows at once and fetches only new UIDLs', async () => {
     const mailbox = new FakeMailbox(sampleMessages(40));
     const first = buildApp(mailbox);
+    first.store.keepMail.value = true;
     await first.store.signIn('main', 'alice', 'secret');
     await until(() => first.store.mailbox.progress.value.loaded === 40, 'first load');
     await until(() => !first.store.mailbox.progress.value.isLoading, 'first load done');
@@ -195,15 +196,27 @@ describe('header cache', () => {
     await second.store.signOut();
   });
 
-  it('"Forget this device" deletes the cache', async () => {
+  it('without "Keep mail on this device" (the default), sign-out deletes the cache', async () => {
     const mailbox = new FakeMailbox(sampleMessages(5));
     const app = buildApp(mailbox);
+    expect(app.store.keepMail.value).toBe(false);
     await app.store.signIn('main', 'alice', 'secret');
     await until(() => app.store.mailbox.progress.value.loaded === 5, 'load');
     await until(() => !app.store.mailbox.progress.value.isLoading, 'load done');
-    app.store.forgetOnSignOut.value = true;
+    // While signed in, the cache is there (so a dropped session reconnects fast)…
+    expect((await createHeaderCache(createDatabase()).load('main/alice')).size).toBe(5);
     await app.store.signOut();
-    const cache = createHeaderCache(createDatabase());
-    expect((await cache.load('main/alice')).size).toBe(0);
+    // …and after sign-out nothing is left in IndexedDB.
+    expect((await indexedDB.databases()).map((db) => db.name)).not.toContain(DATABASE_NAME);
+  });
+
+  it('with "Keep mail on this device", the cache stays after sign-out', async () => {
+    const mailbox = new FakeMailbox(sampleMessages(5));
+    const app = buildApp(mailbox);
+    app.store.keepMail.value = true;
+    await app.store.signIn('main', 'alice', 'secret');
+    await until(() => !app.store.mailbox.progress.value.isLoading, 'load done');
+    await app.store.signOut();
+    expect((await createHeaderCache(createDatabase()).load('main/alice')).size).toBe(5);
   });
 });

@@ -92,6 +92,24 @@ describe('sign-in page', () => {
     expect(selects.filter((select) => !select.closest('.language-select'))).toEqual([]);
   });
 
+  it('asks "Keep mail on this device", unticked until ticked once, then remembered', async () => {
+    const first = buildApp(new FakeMailbox([]), { storage: localStorage });
+    mounted = mountApp(first.store);
+    const keep = field(mounted.root, 'Keep mail on this device');
+    expect(keep.type).toBe('checkbox');
+    expect(keep.checked).toBe(false);
+    await act(() => {
+      keep.click();
+    });
+    expect(first.store.keepMail.value).toBe(true);
+    mounted.unmount();
+    // A later visit on this device: the answer stands.
+    const again = buildApp(new FakeMailbox([]), { storage: localStorage });
+    mounted = mountApp(again.store);
+    expect(field(mounted.root, 'Keep mail on this device').checked).toBe(true);
+    expect(localStorage.getItem('pop3-webmail.keep-mail')).toBe('1');
+  });
+
   it('says "Wrong username or password." in plain words', async () => {
     const { store } = buildApp(new FakeMailbox([]));
     mounted = mountApp(store);

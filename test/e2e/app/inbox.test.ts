@@ -196,6 +196,15 @@ describe('web client end to end', () => {
     });
     expect(dump).toContain(GBK_SUBJECT); // the header cache is there…
     expect(dump).not.toContain(USER.password); // …and no password anywhere
+    // "Keep mail on this device" was left unticked: signing out leaves nothing.
+    await app.page.getByRole('button', { name: 'Sign out' }).click();
+    await app.page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expect
+      .poll(() => app.page.evaluate(async () => (await indexedDB.databases()).length))
+      .toBe(0);
+    await expect(
+      app.page.getByRole('checkbox', { name: 'Keep mail on this device' }).isChecked(),
+    ).resolves.toBe(false);
     await app.close();
   });
 

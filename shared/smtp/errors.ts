@@ -7,7 +7,6 @@ export type SmtpErrorCode =
   | 'SMTP_LINE_TOO_LONG'
   | 'SMTP_TOO_MANY_LINES'
   | 'SMTP_UNEXPECTED_REPLY'
-  | 'SMTP_PIPELINING_BROKEN'
   /** Something we refuse to encode or to let through. */
   | 'SMTP_BAD_COMMAND'
   | 'SMTP_BAD_ADDRESS'

@@ -58,7 +58,10 @@ export class SmtpSession {
     });
     this.greeting = this.queue.expectReply().then((reply) => {
       if (reply.code !== 220) {
-        const error = this.replyError({ verb: 'NOOP' }, reply, 'SMTP_BUSY');
+        const text = replyText(reply);
+        const summary = { code: reply.code, enhanced: reply.enhanced, text };
+        const message = `the server refused the session: ${reply.code} ${text}`.trim();
+        const error = new SmtpReplyError('SMTP_BUSY', message, 'greeting', summary);
         this.queue.close(error);
         throw error;
       }

@@ -10,6 +10,9 @@ import {
   type SmtpGuardLimits,
 } from '../../../shared/bridge/smtp-guard.ts';
 import { maxLineFor } from '../../../shared/bridge/smtp-lines.ts';
+import type { SmtpTransport } from '../../../shared/smtp/reply-queue.ts';
+import { SmtpSession } from '../../../shared/smtp/session.ts';
+import { EHLO_PIPELINED, EHLO_PLAIN, FakeSmtpServer, submission } from '../smtp/fake-server.ts';
 import { encodeBase64 } from '../../../shared/pop3/sasl/base64.ts';
 import { decode, encode, FEEDS } from '../../support/feed.ts';
 
@@ -427,5 +430,100 @@ describe('SmtpGuard refusals', () => {
     expect(guard.push(encode('NOOP\r\n')).error?.code).toBe('BRIDGE_VERB_FORBIDDEN');
     expect(guard.receive(encode('220 ok\r\n')).error?.code).toBe('BRIDGE_VERB_FORBIDDEN');
     expect(guard.error?.code).toBe('BRIDGE_VERB_FORBIDDEN');
+  });
+});
+
+/** The browser's session, through the guard, to a fake server: what the codec writes must pass. */
+function guarded(ehlo: string, extra: Record<string, string> = {}) {
+  const guard = new SmtpGuard();
+  const server = new FakeSmtpServer(submission(ehlo, extra));
+  const written: string[] = [];
+  const events: SmtpGuardEvent[] = [];
+  const relay: SmtpTransport = {
+    write(bytes) {
+      written.push(decode(bytes));
+      const result = guard.push(bytes);
+      if (result.error) throw result.error;
+      for (const part of result.bytes) void server.write(part.slice());
+    },
+    close() {
+      server.close();
+    },
+  };
+  const session = new SmtpSession(relay);
+  server.session = {
+    receive(bytes) {
+      const result = guard.receive(bytes);
+      events.push(...result.events);
+      if (result.error) throw result.error;
+      session.receive(bytes);
+    },
+  };
+  server.send('220 mail.example.org ESMTP\r\n');
+  return { guard, server, session, written, events };
+}
+
+describe('the browser session through the guard', () => {
+  const message = encode(
+    Array.from({ length: 3000 }, (_, i) =>
+      i % 7 === 0 ? '.' : i % 11 === 0 ? '..x' : `line ${i} é`,
+    ).join('\r\n'),
+  );
+
+  for (const [name, ehlo] of [
+    ['pipelined', EHLO_PIPELINED.replace('SIZE 1000', 'SIZE 100000')],
+    [
+      'one command at a time',
+      EHLO_PLAIN.replace('SIZE 1000', 'SIZE 100000').replace(
+        '250 AUTH',
+        '250-8BITMIME\r\n250 AUTH',
+      ),
+    ],
+  ] as const) {
+    it(`passes a ${name} submission unchanged, split across odd frames`, async () => {
+      const world = guarded(ehlo);
+      await world.session.ehlo('client.example');
+      await world.session.login({ username: 'alice@example.org', password: 'secret one' });
+      const result = await world.session.send(
+        { from: 'alice@example.org', to: ['bob@example.net', 'carol@example.net'], message },
+        { chunkSize: 997 },
+      );
+      await world.session.quit();
+      expect(result.accepted).toHaveLength(2);
+      expect(world.server.writes.join('')).toBe(world.written.join(''));
+      expect(world.server.messages).toHaveLength(1);
+      expect(world.guard.error).toBeUndefined();
+      expect(world.events).toEqual([
+        { kind: 'authenticated', verb: 'AUTH', mechanism: 'PLAIN', user: 'alice@example.org' },
+        {
+          kind: 'message',
+          isAccepted: true,
+          recipients: 2,
+          size: message.length + 2,
+          replyCode: 250,
+        },
+      ]);
+    });
+  }
+
+  it('counts the wrong password the session reports', async () => {
+    const plain = encodeBase64(encode('\0alice@example.org\0nope'));
+    const world = guarded(EHLO_PLAIN, {
+      [`AUTH PLAIN ${plain}`]: '535 5.7.8 Error: authentication failed\r\n',
+    });
+    await world.session.ehlo('client.example');
+    const error = await world.session
+      .login({ username: 'alice@example.org', password: 'nope' })
+      .catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('SMTP_AUTH_FAILED');
+    expect(world.events).toEqual([
+      {
+        kind: 'auth-failed',
+        verb: 'AUTH',
+        mechanism: 'PLAIN',
+        user: 'alice@example.org',
+        replyCode: 535,
+      },
+    ]);
   });
 });

@@ -15,7 +15,8 @@ export class FakeSmtpServer implements SmtpTransport {
   /** Each message's raw data, terminator included. */
   readonly messages: string[] = [];
   isClosed = false;
-  session!: SmtpSession;
+  /** Where replies go: the session, or a guard in front of it. */
+  session!: Pick<SmtpSession, 'receive'>;
   /** The reply to the end of data. */
   onMessage: (data: string) => string = () => '250 2.0.0 Ok: queued as 4ABC\r\n';
   private buffer = '';

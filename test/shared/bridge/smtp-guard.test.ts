@@ -3,6 +3,7 @@
 // Refusals carry their code, and nothing smuggled reaches the server.
 
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   DEFAULT_SMTP_GUARD_LIMITS,
   SmtpGuard,
@@ -525,5 +526,55 @@ describe('the browser session through the guard', () => {
         replyCode: 535,
       },
     ]);
+  });
+});
+
+describe('SmtpGuard on random frames (property)', () => {
+  const piece = fc.oneof(
+    fc.constantFrom(
+      '\r\n', '\n', '\r', '.', '..', '\r\n.\r\n', '\n.\n', '\r.\r', 'DATA\r\n', 'RSET\r\n',
+      'MAIL FROM:<a@example.org>\r\n', 'RCPT TO:<b@example.net>\r\n', 'QUIT\r\n', 'VRFY x\r\n', 'x',
+    ),
+    fc.uint8Array({ maxLength: 8 }).map((bytes) => String.fromCharCode(...bytes)),
+  ); // prettier-ignore
+  const frames = fc.array(
+    fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')),
+    {
+      maxLength: 8,
+    },
+  );
+  const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
+
+  it('never throws, forwards a prefix of what it got, and never a bare CR or LF', () => {
+    fc.assert(
+      fc.property(fc.boolean(), frames, (isInData, texts) => {
+        const guard = new SmtpGuard();
+        for (const step of isInData ? IN_DATA : SIGNED_IN) {
+          if ('client' in step) guard.push(encode(step.client));
+          else guard.receive(encode(step.server));
+        }
+        const input: number[] = [];
+        const forwarded: number[] = [];
+        let error: string | undefined;
+        for (const text of texts) {
+          const bytes = latin1(text);
+          input.push(...bytes);
+          const result = guard.push(bytes);
+          if (result.error) {
+            expect(error === undefined || error === result.error.code).toBe(true);
+            error = result.error.code;
+            continue;
+          }
+          expect(error).toBeUndefined();
+          for (const part of result.bytes) forwarded.push(...part);
+        }
+        expect(input.slice(0, forwarded.length)).toEqual(forwarded);
+        forwarded.forEach((byte, i) => {
+          if (byte === 0x0a) expect(forwarded[i - 1]).toBe(0x0d);
+          if (byte === 0x0d && i + 1 < forwarded.length) expect(forwarded[i + 1]).toBe(0x0a);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { SmtpReplyError } from '../../../shared/smtp/errors.ts';
 import { SmtpError, SmtpRecipientError } from '../../../shared/smtp/errors.ts';
 import { EHLO_PIPELINED, EHLO_PLAIN, fakeSession, submission } from './fake-server.ts';
-import { encode } from '../../support/feed.ts';
+import { SmtpSession } from '../../../shared/smtp/session.ts';
+import { decode, encode, FEEDS } from '../../support/feed.ts';
 
 const LOGIN = { username: 'alice@example.org', password: 'secret one' };
 const MESSAGE = encode('Subject: hi\r\n\r\n.leading dot\r\nbye\r\n');
@@ -354,4 +355,82 @@ describe('SmtpSession send', () => {
     session.transportClosed(new Error('reset'));
     expect((await rejection(noop)).code).toBe('SMTP_CLOSED');
   });
+});
+
+/** A transport the test drives: it waits for each write, then feeds the reply in chunks. */
+class ManualTransport {
+  readonly writes: string[] = [];
+  private waiters: Array<() => void> = [];
+  write(bytes: Uint8Array): void {
+    this.writes.push(decode(bytes));
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  close(): void {}
+  async written(count: number): Promise<void> {
+    while (this.writes.length < count) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+}
+
+describe('SmtpSession transcript (replies whole, at every split, one byte at a time)', () => {
+  const replies = [
+    '220 mail.example.org ESMTP\r\n',
+    '250-mail.example.org\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250 AUTH PLAIN\r\n',
+    '235 2.7.0 Authentication successful\r\n',
+    '250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <carol@example.net>: unknown\r\n354 go ahead\r\n',
+    '250 2.0.0 Ok: queued as 4ABC\r\n',
+  ];
+  const wire = [
+    'EHLO client.example\r\n',
+    `AUTH PLAIN ${btoa('\0alice@example.org\0secret one')}\r\n`,
+    `MAIL FROM:<alice@example.org> SIZE=${MESSAGE.length}\r\nRCPT TO:<bob@example.net>\r\n` +
+      'RCPT TO:<carol@example.net>\r\nDATA\r\n',
+    STUFFED,
+  ];
+
+  for (const [feedName, runsOf] of FEEDS) {
+    it(`matches every reply to its command (${feedName})`, async () => {
+      const runs = replies.map((text) => runsOf(encode(text)));
+      const count = Math.max(...runs.map((list) => list.length));
+      for (let run = 0; run < count; run++) {
+        const transport = new ManualTransport();
+        const session = new SmtpSession(transport);
+        const deliver = (index: number): void => {
+          const list = runs[index]!;
+          for (const chunk of list[Math.min(run, list.length - 1)]!) session.receive(chunk);
+        };
+        deliver(0);
+        const ehlo = session.ehlo('client.example');
+        await transport.written(1);
+        deliver(1);
+        expect((await ehlo).pipelining).toBe(true);
+        const login = session.login(LOGIN);
+        await transport.written(2);
+        deliver(2);
+        await login;
+        const sent = session.send(
+          {
+            from: 'alice@example.org',
+            to: ['bob@example.net', 'carol@example.net'],
+            message: MESSAGE,
+          },
+          { onRefusedRecipient: 'continue' },
+        );
+        await transport.written(3);
+        deliver(3);
+        await transport.written(4);
+        deliver(4);
+        const result = await sent;
+        expect(result.accepted).toEqual(['bob@example.net']);
+        expect(result.refused).toEqual([
+          {
+            address: 'carol@example.net',
+            reply: { code: 550, enhanced: '5.1.1', text: '<carol@example.net>: unknown' },
+          },
+        ]);
+        expect(transport.writes).toEqual(wire);
+      }
+    });
+  }
 });

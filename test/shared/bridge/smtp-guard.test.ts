@@ -391,7 +391,7 @@ describe('SmtpGuard refusals', () => {
     const first = guard.push(
       encode(`MAIL FROM:<a@example.org>\r\n${rcpts.slice(0, 100).join('')}`),
     );
-    expect(first.error).toBeUndefined();
+    if (first.error) throw first.error;
     expect(first.bytes).toHaveLength(101);
     expect(guard.push(encode(rcpts[100]!)).error?.code).toBe('SMTP_TOO_MANY_RECIPIENTS');
     expect(guard.push(encode('RSET\r\n')).error?.code).toBe('SMTP_TOO_MANY_RECIPIENTS');

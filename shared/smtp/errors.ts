@@ -83,7 +83,10 @@ export interface RefusedRecipient {
   reply: ReplySummary;
 }
 
-/** RCPT refused for one or more recipients (RFC 5321 §3.3): names each. */
+/**
+ * RCPT refused for one or more recipients (RFC 5321 §3.3): `refused` names
+ * each, for the person; `command` stays redacted like every other.
+ */
 export class SmtpRecipientError extends SmtpReplyError {
   override readonly name = 'SmtpRecipientError';
   constructor(
@@ -94,7 +97,7 @@ export class SmtpRecipientError extends SmtpReplyError {
     super(
       'SMTP_RECIPIENT_REFUSED',
       message,
-      `RCPT TO:<${first?.address ?? ''}>`,
+      'RCPT TO:<…>',
       first?.reply ?? { code: 550, enhanced: undefined, text: '' },
     );
   }

@@ -122,8 +122,13 @@ export class SmtpReplyQueue {
       bytes.set(line, offset);
       offset += line.length;
     }
-    const written = this.transport.write(bytes);
-    if (written) written.catch((cause: unknown) => this.close(closed(cause)));
+    try {
+      const written = this.transport.write(bytes);
+      if (written) written.catch((cause: unknown) => this.close(closed(cause)));
+    } catch (cause) {
+      // A transport that throws has not sent the group: fail its replies now.
+      this.close(closed(cause));
+    }
   }
 
   private onReply(reply: SmtpReply): void {

@@ -187,9 +187,11 @@ async function writeBody(
   for (let sent = 0; sent < data.length;) {
     if (early) {
       // The server answered before the end of data: whatever it read, the
-      // stream is out of step now.
-      channel.abort(channel.replyError({ verb: 'DATA' }, early));
-      break;
+      // stream is out of step now, and even a 250 cannot be believed.
+      const code = early.code < 400 ? 'SMTP_UNEXPECTED_REPLY' : undefined;
+      const error = channel.replyError({ verb: 'DATA' }, early, code);
+      channel.abort(error);
+      throw error;
     }
     const end = Math.min(data.length, sent + chunk);
     await channel.write(data.subarray(sent, end));

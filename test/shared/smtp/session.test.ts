@@ -434,3 +434,44 @@ describe('SmtpSession transcript (replies whole, at every split, one byte at a t
     });
   }
 });
+
+describe('SmtpSession data edge cases', () => {
+  async function open354(transport: ManualTransport & { write(bytes: Uint8Array): void }) {
+    const session = new SmtpSession(transport);
+    session.receive(encode('220 ok\r\n'));
+    const ehlo = session.ehlo('client.example');
+    await transport.written(1);
+    session.receive(encode('250-x\r\n250 PIPELINING\r\n'));
+    await ehlo;
+    return session;
+  }
+
+  it('a reply before the end of data aborts the message and closes the connection', async () => {
+    let closed = false;
+    const transport = new ManualTransport();
+    transport.close = () => (closed = true);
+    const session = await open354(transport);
+    const sent = session.send(
+      { from: 'a@example.org', to: ['b@example.net'], message: encode(`${'x'.repeat(100)}\r\n`) },
+      { chunkSize: 10 },
+    );
+    await transport.written(2);
+    session.receive(encode('250 ok\r\n250 ok\r\n354 go\r\n'));
+    await transport.written(3);
+    session.receive(encode('554 5.3.4 too much\r\n'));
+    const error = await rejection(sent);
+    expect(error.code).toBe('SMTP_TOO_LARGE');
+    expect(closed).toBe(true);
+    expect(transport.writes.slice(2).join('')).not.toContain('\r\n.\r\n');
+  });
+
+  it('a transport that throws fails the pending replies instead of leaving them hanging', async () => {
+    const transport = new ManualTransport();
+    const session = await open354(transport);
+    transport.write = () => {
+      throw new Error('socket gone');
+    };
+    expect((await rejection(session.noop())).code).toBe('SMTP_CLOSED');
+    expect(session.state).toBe('closed');
+  });
+});

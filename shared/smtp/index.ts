@@ -9,5 +9,6 @@ export * from './end-of-data.ts';
 export * from './errors.ts';
 export * from './reply-parser.ts';
 export * from './reply-queue.ts';
+export { createSmtpMechanism, type SaslCredentials, type SmtpSaslMechanism } from './sasl.ts';
 export * from './session.ts';
 export * from './transaction.ts';

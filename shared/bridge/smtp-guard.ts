@@ -19,12 +19,12 @@ import { EndOfDataScanner } from '../smtp/end-of-data.ts';
 import { localError, type SmtpError, type SmtpErrorCode } from '../smtp/errors.ts';
 import {
   SmtpReplyWatch,
-  type SmtpGuardEvent,
+  type SmtpWatchResult,
   type WatchedGuard,
   type WatchStep,
 } from './smtp-watch.ts';
 
-export type { SmtpGuardEvent } from './smtp-watch.ts';
+export type { SmtpGuardEvent, SmtpWatchResult } from './smtp-watch.ts';
 
 /** Every refusal carries a stable BRIDGE_* or SMTP_* code. */
 export type SmtpGuardError = BridgeError | SmtpError;
@@ -123,9 +123,13 @@ export class SmtpGuard implements WatchedGuard {
     return { bytes: out };
   }
 
-  /** Feed server bytes (forwarded to the browser unchanged by the caller). */
-  receive(bytes: Uint8Array): { events: SmtpGuardEvent[]; error?: SmtpGuardError } {
-    if (this.failure) return { events: [], error: this.failure };
+  /**
+   * Feed server bytes; returns what to hand to the browser: the same bytes,
+   * except an EHLO reply, held until complete and re-encoded without what the
+   * guard refuses (BDAT, STARTTLS, DSN, …) and with SIZE lowered to the cap.
+   */
+  receive(bytes: Uint8Array): SmtpWatchResult | { bytes: []; events: []; error: SmtpGuardError } {
+    if (this.failure) return { bytes: [], events: [], error: this.failure };
     const result = this.watch.receive(bytes);
     if (result.error) this.latch(result.error);
     return result;
@@ -151,7 +155,7 @@ export class SmtpGuard implements WatchedGuard {
     if (isOpen) {
       this.scanner = new EndOfDataScanner({
         maxLine: this.limits.maxDataLine,
-        maxBytes: this.maxMessageBytes(),
+        maxBytes: this.messageCap,
       });
     }
   }
@@ -199,8 +203,8 @@ export class SmtpGuard implements WatchedGuard {
       case 'MAIL': {
         if (!this.authenticated)
           return refusal('SMTP_MAIL_BEFORE_AUTH', 'MAIL before a successful AUTH');
-        if ((command.size ?? 0) > this.maxMessageBytes()) {
-          return refusal('SMTP_TOO_LARGE', `the message is over ${this.maxMessageBytes()} octets`);
+        if ((command.size ?? 0) > this.messageCap) {
+          return refusal('SMTP_TOO_LARGE', `the message is over ${this.messageCap} octets`);
         }
         this.hasMail = true;
         this.isUtf8 = command.smtpUtf8 === true;
@@ -242,7 +246,8 @@ export class SmtpGuard implements WatchedGuard {
     return undefined;
   }
 
-  private maxMessageBytes(): number {
+  /** The setting, lowered by the server's SIZE (RFC 1870 §4); announced to the browser. */
+  get messageCap(): number {
     const serverSize = this.extensions?.size;
     const cap = this.limits.maxMessageBytes;
     return serverSize !== undefined && serverSize > 0 ? Math.min(cap, serverSize) : cap;

@@ -5,7 +5,7 @@
 // it sees reply codes and counts, never an address or content.
 
 import { bridgeError, type BridgeError } from './errors.ts';
-import { parseEhlo, type EhloCapabilities } from '../smtp/ehlo.ts';
+import { formatEhloReply, parseEhlo, type EhloCapabilities } from '../smtp/ehlo.ts';
 import { SmtpReplyParser, type SmtpReply } from '../smtp/reply-parser.ts';
 
 export type SmtpGuardEvent =
@@ -16,6 +16,8 @@ export type SmtpGuardEvent =
   | { kind: 'message'; isAccepted: boolean; recipients: number; size: number; replyCode: number };
 
 export interface SmtpWatchResult {
+  /** The server bytes to hand to the browser, in order (an EHLO reply rewritten). */
+  bytes: Uint8Array[];
   events: SmtpGuardEvent[];
   error?: BridgeError;
 }
@@ -32,7 +34,29 @@ export interface WatchedGuard {
   readonly identity: { mechanism: string; user?: string };
   /** Recipients and octets of the message whose end was sent last. */
   readonly lastMessage: { recipients: number; size: number };
+  /** The largest message the guard lets through, announced as SIZE. */
+  readonly messageCap: number;
 }
+
+/**
+ * Keywords the browser is not offered because the guard refuses what they
+ * announce: BDAT (RFC 3030 CHUNKING, BINARYMIME), STARTTLS (the gateway's own
+ * business, RFC 3207), DSN parameters (RFC 3461), and relay controls.
+ */
+const HIDDEN = new Set([
+  'CHUNKING',
+  'BINARYMIME',
+  'STARTTLS',
+  'DSN',
+  'XCLIENT',
+  'XFORWARD',
+  'ETRN',
+  'ATRN',
+  'TURN',
+  'VRFY',
+  'EXPN',
+]);
+const LF = 0x0a;
 
 /** Limits while following replies: an EHLO reply is the longest, a few dozen lines. */
 const WATCH_LIMITS = { maxLine: 4 * 1024, maxLines: 256 };
@@ -41,6 +65,10 @@ export class SmtpReplyWatch {
   private readonly steps: WatchStep[] = ['greeting'];
   private events: SmtpGuardEvent[] = [];
   private failure: BridgeError | undefined;
+  /** Raw bytes of an EHLO reply held back until it is complete. */
+  private held: Uint8Array[] | undefined;
+  /** The rewritten EHLO reply, once its last line arrived. */
+  private ehloOut: Uint8Array | undefined;
   private readonly parser = new SmtpReplyParser(
     {
       onReply: (reply) => this.onReply(reply),
@@ -65,11 +93,30 @@ export class SmtpReplyWatch {
 
   /** Server bytes; events come in reply order. Latched after an error. */
   receive(bytes: Uint8Array): SmtpWatchResult {
-    if (this.failure) return { events: [], error: this.failure };
-    this.parser.push(bytes);
+    if (this.failure) return { bytes: [], events: [], error: this.failure };
+    const out: Uint8Array[] = [];
+    for (let pos = 0; pos < bytes.length && !this.failure;) {
+      // Line by line, so the end of each reply is known in the raw bytes.
+      const lf = bytes.indexOf(LF, pos);
+      const segment = bytes.subarray(pos, lf < 0 ? bytes.length : lf + 1);
+      pos += segment.length;
+      const isHeld =
+        this.held !== undefined || (!this.parser.isMidReply && this.steps[0] === 'EHLO');
+      if (isHeld) (this.held ??= []).push(segment.slice());
+      this.parser.push(segment);
+      if (!isHeld) {
+        out.push(segment);
+        continue;
+      }
+      if (this.ehloOut) {
+        out.push(this.ehloOut);
+        this.held = undefined;
+        this.ehloOut = undefined;
+      }
+    }
     const events = this.events;
     this.events = [];
-    return this.failure ? { events, error: this.failure } : { events };
+    return this.failure ? { bytes: [], events, error: this.failure } : { bytes: out, events };
   }
 
   private onReply(reply: SmtpReply): void {
@@ -85,6 +132,10 @@ export class SmtpReplyWatch {
     switch (step) {
       case 'EHLO':
         if (code === 250) this.guard.onEhlo(parseEhlo(reply));
+        this.ehloOut =
+          code === 250
+            ? formatEhloReply(reply, { hide: HIDDEN, size: this.guard.messageCap })
+            : concatHeld(this.held ?? []);
         return;
       case 'AUTH':
       case 'SASL-CANCEL':
@@ -123,4 +174,14 @@ export class SmtpReplyWatch {
       this.events.push({ kind: 'auth-failed', ...who, replyCode: code });
     }
   }
+}
+
+function concatHeld(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

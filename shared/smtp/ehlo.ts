@@ -96,3 +96,35 @@ export function parseEhlo(reply: SmtpReply): EhloCapabilities {
     keywords,
   };
 }
+
+export interface EhloRewrite {
+  /** Keywords (upper case) to leave out. */
+  hide: ReadonlySet<string>;
+  /** A lower SIZE to announce instead of the server's, when it announced one (RFC 1870 §4). */
+  size?: number;
+}
+
+/**
+ * A 250 EHLO reply re-encoded with some keywords left out and SIZE lowered,
+ * for a relay that must not offer what it will refuse (RFC 5321 §4.1.1.1:
+ * the first line names the server, each later line one keyword).
+ */
+export function formatEhloReply(reply: SmtpReply, rewrite: EhloRewrite): Uint8Array<ArrayBuffer> {
+  const [first = '', ...rest] = reply.lines;
+  const lines = [first];
+  for (const line of rest) {
+    const keyword = (line.trim().split(/[\s=]/, 1)[0] ?? '').toUpperCase();
+    if (rewrite.hide.has(keyword)) continue;
+    if (keyword === 'SIZE' && rewrite.size !== undefined) {
+      const offered = parseEhlo({ ...reply, lines: ['', line] }).size ?? 0;
+      const size = offered > 0 ? Math.min(offered, rewrite.size) : rewrite.size;
+      lines.push(`SIZE ${size}`);
+      continue;
+    }
+    lines.push(line);
+  }
+  const text = lines.map(
+    (line, i) => `${reply.code}${i < lines.length - 1 ? '-' : ' '}${line}\r\n`,
+  );
+  return new TextEncoder().encode(text.join(''));
+}

@@ -457,7 +457,7 @@ function guarded(ehlo: string, extra: Record<string, string> = {}) {
       const result = guard.receive(bytes);
       events.push(...result.events);
       if (result.error) throw result.error;
-      session.receive(bytes);
+      for (const part of result.bytes) session.receive(part);
     },
   };
   server.send('220 mail.example.org ESMTP\r\n');
@@ -576,5 +576,61 @@ describe('SmtpGuard on random frames (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('SmtpGuard toward the browser', () => {
+  const EHLO_FULL =
+    '250-mail.example.org\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-STARTTLS\r\n' +
+    '250-AUTH PLAIN LOGIN\r\n250-DSN\r\n250-CHUNKING\r\n250-XCLIENT NAME ADDR\r\n250 8BITMIME\r\n';
+  const steps = (ehloReply: string): Step[] => [
+    GREETING,
+    { client: 'EHLO client.example\r\n' },
+    { server: ehloReply },
+    { client: 'NOOP\r\n' },
+    { server: '250 2.0.0 Ok\r\n' },
+  ];
+
+  function toBrowser(list: Step[], limits?: Partial<SmtpGuardLimits>): string[] {
+    const seen: string[] = [];
+    for (const [, feed] of FEEDS) {
+      const runsOf = new Map(
+        list.map((step) => [step, feed(encode('client' in step ? step.client : step.server))]),
+      );
+      const count = Math.max(...[...runsOf.values()].map((runs) => runs.length));
+      for (let run = 0; run < count; run++) {
+        const guard = new SmtpGuard(limits);
+        let text = '';
+        for (const step of list) {
+          const runs = runsOf.get(step)!;
+          for (const chunk of runs[Math.min(run, runs.length - 1)]!) {
+            if ('client' in step) {
+              expect(guard.push(chunk).error).toBeUndefined();
+              continue;
+            }
+            const result = guard.receive(chunk);
+            expect(result.error).toBeUndefined();
+            for (const part of result.bytes) text += decode(part);
+          }
+        }
+        seen.push(text);
+      }
+    }
+    return [...new Set(seen)];
+  }
+
+  it('hides what it refuses from the EHLO reply and lowers SIZE to its cap, at every split', () => {
+    expect(toBrowser(steps(EHLO_FULL), { maxMessageBytes: 5_000_000 })).toEqual([
+      '220 mail.example.org ESMTP Postfix\r\n' +
+        '250-mail.example.org\r\n250-PIPELINING\r\n250-SIZE 5000000\r\n' +
+        '250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n' +
+        '250 2.0.0 Ok\r\n',
+    ]);
+  });
+
+  it('keeps the server SIZE when it is the lower, and passes a refused EHLO byte for byte', () => {
+    expect(toBrowser(steps(EHLO_FULL))[0]).toContain('250-SIZE 10240000\r\n');
+    const refused = '502-5.5.2 no EHLO\n502 5.5.2 here\r\n';
+    expect(toBrowser(steps(refused))).toEqual([`${GREETING.server}${refused}250 2.0.0 Ok\r\n`]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEhlo } from '../../../shared/smtp/ehlo.ts';
+import { formatEhloReply, parseEhlo } from '../../../shared/smtp/ehlo.ts';
 import { SmtpReplyParser, type SmtpReply } from '../../../shared/smtp/reply-parser.ts';
-import { encode } from '../../support/feed.ts';
+import { decode, encode } from '../../support/feed.ts';
 
 function replyOf(wire: string): SmtpReply {
   const replies: SmtpReply[] = [];
@@ -61,5 +61,15 @@ describe('parseEhlo', () => {
     expect(junk.keywords.has('!!BAD')).toBe(false);
     expect(junk.auth).toEqual(['CRAM-MD5']);
     expect(junk.size).toBe(0);
+  });
+
+  it('re-encodes a reply without hidden keywords, SIZE lowered, and reads back the same', () => {
+    const reply = replyOf('250-host\r\n250-SIZE\r\n250-chunking\r\n250 AUTH=PLAIN\r\n');
+    const wire = formatEhloReply(reply, { hide: new Set(['CHUNKING', 'AUTH']), size: 500 });
+    expect(decode(wire)).toBe('250-host\r\n250 SIZE 500\r\n');
+    expect(parseEhlo(replyOf(decode(wire))).size).toBe(500);
+    expect(decode(formatEhloReply(replyOf('250 host\r\n'), { hide: new Set() }))).toBe(
+      '250 host\r\n',
+    );
   });
 });

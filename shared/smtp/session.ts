@@ -1,7 +1,8 @@
 // The SMTP submission client session (RFC 5321, RFC 6409): greeting, EHLO,
 // AUTH, then MAIL/RCPT/DATA, pipelined as one write when the server offers
 // PIPELINING (RFC 2920). Runs over an abstract transport; knows nothing of
-// TLS, sockets or WebSockets.
+// TLS (implicit on 465 as RFC 8314 prefers, or STARTTLS done by the gateway),
+// sockets or WebSockets.
 
 import { authenticate, type SmtpLoginOptions } from './auth.ts';
 import { encodeCommand, redactCommand, type SmtpCommand } from './command.ts';

@@ -37,6 +37,22 @@ export default tseslint.config(
     },
   },
   {
+    // The SMTP codec is shared by the browser and the gateway's guard; the
+    // guard builds on the codec, never the other way round.
+    files: ['shared/smtp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noNodeOrDom,
+            { group: ['**/bridge/**'], message: 'shared/smtp knows nothing of the gateway.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -2,6 +2,7 @@
 // Output goes to the writers it is given, so tests can read it.
 
 import { readMessageHeaders, type Mailbox } from '../../shared/mail/index.ts';
+import { Pop3ReplyError } from '../../shared/pop3/errors.ts';
 import type { Pop3Session } from '../../shared/pop3/session.ts';
 import type { Capabilities, Greeting } from '../../shared/pop3/replies.ts';
 import type { UpstreamConnection } from '../upstream.ts';
@@ -77,10 +78,16 @@ export function printCheck(
 
 /** Summaries of the newest `limit` messages (all without a limit), newest first. */
 export async function summarize(session: Pop3Session, limit?: number): Promise<MessageSummary[]> {
-  const caps = await session.capabilities();
-  const [sizes, uidls] = await Promise.all([
+  // One round trip for all three (RFC 2449 pipelining): the capabilities after
+  // login, and UIDL asked for before knowing it exists (RFC 1939 §7 makes it
+  // optional; a server without it answers -ERR, which costs nothing).
+  const [, sizes, uidls] = await Promise.all([
+    session.capabilities(),
     session.list(),
-    caps.hasUidl ? session.uidl() : Promise.resolve([]),
+    session.uidl().catch((error: unknown) => {
+      if (error instanceof Pop3ReplyError) return [];
+      throw error;
+    }),
   ]);
   const uidlOf = new Map(uidls.map((entry) => [entry.msg, entry.uidl]));
   const newest = [...sizes].sort((a, b) => b.msg - a.msg).slice(0, limit ?? sizes.length);

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser.ts';
 import { startDovecot, type Dovecot } from '../../support/dovecot.ts';
 import {
-  buildClient,
+  builtClient,
   startAppGateway,
   type AppGateway,
   type BuiltClient,
@@ -49,11 +49,8 @@ export interface AppWorld {
 
 /** Dovecot with `messages` for alice, the built app, the gateway and Chromium. */
 export async function startWorld(messages: (string | Uint8Array)[]): Promise<AppWorld> {
-  const [dovecot, client, browser] = await Promise.all([
-    startDovecot(),
-    buildClient(),
-    launchChromium(),
-  ]);
+  const client = builtClient();
+  const [dovecot, browser] = await Promise.all([startDovecot(), launchChromium()]);
   await dovecot.addMessages(USER.name, messages);
   const upstream = {
     host: dovecot.host,
@@ -75,7 +72,7 @@ export async function startWorld(messages: (string | Uint8Array)[]): Promise<App
     async dispose() {
       await browser.close();
       await world.gateway.stop(0);
-      await Promise.all([dovecot.stop(), client.dispose()]);
+      await dovecot.stop();
     },
   };
   return world;

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openPop3Session } from '../../../server/pop3-client.ts';
 import {
-  buildClient,
+  builtClient,
   startAppGateway,
   type BuiltClient,
   type Upstream,
@@ -116,16 +116,13 @@ let users = 0;
 beforeAll(async () => {
   // One mailbox per test, so the tests run side by side.
   const names = Array.from({ length: 30 }, (_, i) => ({ name: `f${i}`, password: PASSWORD }));
-  [dovecot, client, browser] = await Promise.all([
-    startDovecot({ users: names }),
-    buildClient(),
-    launchChromium(),
-  ]);
+  client = builtClient();
+  [dovecot, browser] = await Promise.all([startDovecot({ users: names }), launchChromium()]);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([dovecot?.stop(), client?.dispose()]);
+  await dovecot?.stop();
 });
 
 /** A fresh mailbox holding MESSAGES, for one test. */

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { buildClient, type BuiltClient, type Upstream } from '../../support/app-server.ts';
+import { builtClient, type BuiltClient, type Upstream } from '../../support/app-server.ts';
 import { launchChromium } from '../../support/browser.ts';
 import { startDovecot, type Dovecot } from '../../support/dovecot.ts';
 import { startNginx, type Nginx } from '../../support/nginx.ts';
@@ -37,7 +37,8 @@ let upstream: Upstream;
 const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
-  [dovecot, client] = await Promise.all([startDovecot(), buildClient()]);
+  client = builtClient();
+  dovecot = await startDovecot();
   await dovecot.addMessages(
     'alice',
     SUBJECTS.map((subject, i) => plainMessage(i + 1, subject)),
@@ -52,7 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  await Promise.all([dovecot?.stop(), client?.dispose()]);
+  await dovecot?.stop();
 });
 
 /**

@@ -7,6 +7,22 @@ import { ConfigError, helpText, loadConfig, type Config } from './config.ts';
 import { DEMO_USER, startDemoServer, type DemoServer } from './demo/index.ts';
 import { createGateway } from './gateway.ts';
 import { createLogger } from './logging.ts';
+import { describeStartupFailure, type StartupStep } from './startup-failure.ts';
+
+/** A start-up step failed: say so in one line (startup-failure.ts) and exit 1. */
+class StartupFailure extends Error {
+  constructor(readonly line: string) {
+    super(line);
+  }
+}
+
+async function step<T>(name: StartupStep, config: Config, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new StartupFailure(describeStartupFailure(name, error, config));
+  }
+}
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -25,7 +41,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let demo: DemoServer | undefined;
   if (config.upstreams.length === 0) {
-    demo = await startDemoServer();
+    demo = await step('demo', config, () => startDemoServer());
     config = {
       ...config,
       upstreams: [
@@ -47,7 +63,7 @@ async function main(): Promise<void> {
     );
   }
   const gateway = createGateway({ config, logger });
-  const address = await gateway.listen();
+  const address = await step('listen', config, () => gateway.listen());
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   console.log(`POP3 webmail at http://${host}:${address.port}${config.basePath}`);
 
@@ -66,6 +82,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A failure we can name gets its one line; anything else is a bug, shown with its stack.
+  console.error(error instanceof StartupFailure ? error.line : error);
   process.exit(1);
 });

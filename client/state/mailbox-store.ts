@@ -61,6 +61,8 @@ export interface MailboxStore {
   numberOf: (uidl: string) => number | undefined;
   remove: (uidls: Iterable<string>) => void;
   reset: () => void;
+  /** Settles once every header-cache write started so far has settled; never rejects. */
+  saved: () => Promise<void>;
 }
 
 function isClosing(error: unknown): boolean {
@@ -91,6 +93,16 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   let fillToken = 0;
   let landed = new Set<string>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  // Cache writes run behind the list (nobody waits for IndexedDB to draw rows); this is
+  // what `saved()` hands to a caller who must know they landed.
+  let writes: Promise<void> = Promise.resolve();
+  const track = (write: Promise<void>): void => {
+    const settled = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    writes = writes.then(() => settled);
+  };
 
   const countLoaded = (): number => rows.value.reduce((n, row) => n + (row.header ? 1 : 0), 0);
 
@@ -154,7 +166,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       }),
     );
     flush();
-    if (account !== undefined && !isReadOnly.value) void deps.cache.save(account, fresh);
+    if (account !== undefined && !isReadOnly.value) track(deps.cache.save(account, fresh));
     return !isBroken;
   }
 
@@ -268,7 +280,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       isListed.value = true;
       if (uidls) {
         const saving = deps.cache.retain(who, new Set(byMsg.values()));
-        if (fresh.length > 0) void saving.then(() => deps.cache.save(who, fresh));
+        track(fresh.length > 0 ? saving.then(() => deps.cache.save(who, fresh)) : saving);
       }
     },
     async fillHeaders(session) {
@@ -331,6 +343,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       query.value = '';
       setRows([]);
     },
+    saved: () => writes,
   };
   return store;
 }

@@ -57,6 +57,7 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: [INTEGRATION],
+          globalSetup: ['test/support/global-setup.ts'],
         },
       },
       {

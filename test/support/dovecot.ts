@@ -455,6 +455,32 @@ async function killAndWait(child: ChildProcess): Promise<void> {
   kill(child);
   await exited;
   running.delete(child);
+  // The master's exit is reported first; its login and auth children, which hold the
+  // listening sockets too, may take a moment more. Callers expect the ports closed.
+  if (child.pid !== undefined) await groupGone(child.pid);
+}
+
+async function groupGone(pid: number): Promise<void> {
+  for (let waited = 0; waited < 5000 && hasRunningMember(pid); waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+// A member that is only a zombie has closed its sockets; the reaper may take its time.
+function hasRunningMember(group: number): boolean {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === group && state !== 'Z') return true;
+  }
+  return false;
 }
 
 function kill(child: ChildProcess): void {

@@ -15,11 +15,14 @@ export default defineConfig({
     // Most test time is spent waiting on sockets, servers and browsers, not computing:
     // one worker per core plus one keeps both cores busy (vitest's default is cores - 1).
     maxWorkers: availableParallelism() + 1,
+    // Projects marked pool: 'threads' below are pure units (no sockets, no child processes,
+    // no process-wide handles): worker threads start faster than forked processes.
     projects: [
       {
         extends: true,
         test: {
           name: 'shared',
+          pool: 'threads',
           environment: 'node',
           include: ['test/shared/**/*.test.ts'],
         },
@@ -28,6 +31,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'shared-dom',
+          pool: 'threads',
           environment: 'happy-dom',
           include: ['test/shared/**/*.test.ts'],
           exclude: ['test/shared/**/*.integration.test.ts', 'test/shared/**/*.property.test.ts'],
@@ -47,6 +51,7 @@ export default defineConfig({
         plugins: [preact()],
         test: {
           name: 'client',
+          pool: 'threads',
           environment: 'happy-dom',
           include: ['test/client/**/*.test.{ts,tsx}'],
         },

@@ -144,14 +144,15 @@ describe.each(['/', '/mail/'] as const)('the app through nginx at %s', (basePath
     expect(await mailboxIds(dovecot)).toEqual(before.filter((id) => id !== idOf(victim)));
     await eventually(async () => (await app.rowCount()) === String(before.length - 1));
     await app.page.getByText('Connected').waitFor();
+    // Sign-in, and the session after commit, while the page is still there to open it: the
+    // gateway's log lines also come through a pipe, so the second may still be on its way.
+    const opens = (): LogLine[] => gateway.logs().filter((line) => line.event === 'session_open');
+    await eventually(() => Promise.resolve(opens().length >= 2));
     expect(app.errors).toEqual([]);
     await app.close();
 
     // nginx relayed the upgrade, and the gateway saw the client as nginx's peer.
     expect(await nginx.accessLog()).toMatch(new RegExp(`"GET ${basePath}ws HTTP/1.1" 101 `));
-    // The gateway's log lines come through a pipe: the second may still be on its way.
-    const opens = (): LogLine[] => gateway.logs().filter((line) => line.event === 'session_open');
-    await eventually(() => Promise.resolve(opens().length >= 2)); // sign-in, and after commit
     expect(new Set(opens().map((line) => line.ip))).toEqual(new Set(['127.0.0.1']));
   });
 });

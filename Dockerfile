@@ -17,11 +17,10 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
-COPY --from=build /app/server ./server
-COPY --from=build /app/shared ./shared
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM reaches node directly (no shell), so shutdown is graceful.
-CMD ["node", "--import", "tsx", "server/main.ts"]
+# dist/server/main.js: the gateway compiled by `npm run build`; no TypeScript at run time.
+CMD ["node", "dist/server/main.js"]

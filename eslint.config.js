@@ -10,7 +10,7 @@ const noNodeOrDom = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.tmp/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

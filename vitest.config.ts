@@ -1,17 +1,28 @@
 // Test projects: shared/ runs twice (Node, then a DOM environment, proving it is
-// portable), server/ in Node, client/ unit tests in happy-dom.
+// portable), server/ units in Node, client/ units in happy-dom; `integration` talks to
+// real servers and tools (Dovecot, nginx, Caddy, HAProxy) and `e2e` drives real browsers.
+// `npm run test:unit` runs the first four, which need nothing installed beyond npm ci.
+import { availableParallelism } from 'node:os';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vitest/config';
+
+const INTEGRATION = 'test/server/**/*.integration.test.ts';
 
 export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Most test time is spent waiting on sockets, servers and browsers, not computing:
+    // one worker per core plus one keeps both cores busy (vitest's default is cores - 1).
+    maxWorkers: availableParallelism() + 1,
+    // Projects marked pool: 'threads' below are pure units (no sockets, no child processes,
+    // no process-wide handles): worker threads start faster than forked processes.
     projects: [
       {
         extends: true,
         test: {
           name: 'shared',
+          pool: 'threads',
           environment: 'node',
           include: ['test/shared/**/*.test.ts'],
         },
@@ -20,6 +31,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'shared-dom',
+          pool: 'threads',
           environment: 'happy-dom',
           include: ['test/shared/**/*.test.ts'],
           exclude: ['test/shared/**/*.integration.test.ts', 'test/shared/**/*.property.test.ts'],
@@ -31,6 +43,7 @@ export default defineConfig({
           name: 'server',
           environment: 'node',
           include: ['test/server/**/*.test.ts'],
+          exclude: [INTEGRATION],
         },
       },
       {
@@ -38,16 +51,28 @@ export default defineConfig({
         plugins: [preact()],
         test: {
           name: 'client',
+          pool: 'threads',
           environment: 'happy-dom',
           include: ['test/client/**/*.test.{ts,tsx}'],
         },
       },
       {
+        extends: true,
         test: {
-          // Real Chromium (Debian's package) driven by playwright-core.
+          name: 'integration',
+          environment: 'node',
+          include: [INTEGRATION],
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          // Real Chromium (Debian's package) driven by playwright-core, against the app
+          // and the reader harness that global-setup.ts builds once for the whole run.
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
         },
       },

@@ -1,9 +1,11 @@
-// `npm start`: build the browser app, then run the gateway.
+// `npm start`: build the browser app and compile the gateway, then run the compiled
+// gateway in this very process, so SIGTERM and Ctrl-C reach its graceful shutdown.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SERVER_OUT, buildServer } from './build-server.mjs';
 
-const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
-const server = spawnSync('npx', ['tsx', 'server/main.ts', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(server.status ?? 1);
+const client = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+if (client.status !== 0) process.exit(client.status ?? 1);
+await buildServer();
+await import(pathToFileURL(join(SERVER_OUT, 'main.js')).href);

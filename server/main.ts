@@ -7,6 +7,22 @@ import { ConfigError, helpText, loadConfig, type Config } from './config.ts';
 import { DEMO_USER, startDemoServer, type DemoServer } from './demo/index.ts';
 import { createGateway } from './gateway.ts';
 import { createLogger } from './logging.ts';
+import { describeStartupFailure, type StartupStep } from './startup-failure.ts';
+
+/** A start-up step failed: say so in one line (startup-failure.ts) and exit 1. */
+class StartupFailure extends Error {
+  constructor(readonly line: string) {
+    super(line);
+  }
+}
+
+async function step<T>(name: StartupStep, config: Config, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new StartupFailure(describeStartupFailure(name, error, config));
+  }
+}
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -26,7 +42,7 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) console.warn(`Warning: ${warning}`);
   let demo: DemoServer | undefined;
   if (config.upstreams.length === 0) {
-    demo = await startDemoServer();
+    demo = await step('demo', config, () => startDemoServer());
     config = {
       ...config,
       upstreams: [
@@ -48,7 +64,7 @@ async function main(): Promise<void> {
     );
   }
   const gateway = createGateway({ config, logger });
-  const address = await gateway.listen();
+  const address = await step('listen', config, () => gateway.listen());
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   // The metrics line first: scripts wait for the "POP3 webmail at" line.
   const metricsAt = gateway.metricsAddress();
@@ -70,6 +86,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A failure we can name gets its one line; anything else is a bug, shown with its stack.
+  console.error(error instanceof StartupFailure ? error.line : error);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-// The gateway as `npm start` runs it (server/main.ts in a process of its own)
+// The gateway in a process of its own (server/main.ts through tsx, with its probe)
 // for the load and soak benchmarks: its JSON log goes to a file, not a pipe
 // (pino writes synchronously, and a busy benchmark reading a pipe would stall
 // the gateway), its CPU and memory are read from /proc, and its heap through

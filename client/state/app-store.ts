@@ -130,7 +130,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     mailbox.reset();
     account = undefined;
     if (!keepMail.value) {
-      await mailbox.settled();
+      await mailbox.saved();
       await deps.database.forget();
     }
   }

@@ -63,8 +63,8 @@ export interface MailboxStore {
   numberOf: (uidl: string) => number | undefined;
   remove: (uidls: Iterable<string>) => void;
   reset: () => void;
-  /** Resolves once every cache write started so far has landed. */
-  settled: () => Promise<void>;
+  /** Settles once every header-cache write started so far has settled; never rejects. */
+  saved: () => Promise<void>;
 }
 
 function isClosing(error: unknown): boolean {
@@ -95,12 +95,16 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   let fillToken = 0;
   let landed = new Set<string>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
-
-  // Cache writes are not waited for by the listing, but "Forget this device"
-  // must wait for them: a write landing after the delete would re-create it.
-  let writes: Promise<unknown> = Promise.resolve();
-  const track = (write: Promise<unknown>): void => {
-    writes = Promise.all([writes, write.catch(() => undefined)]);
+  // Cache writes run behind the list (nobody waits for IndexedDB to draw rows); this is
+  // what `saved()` hands to a caller who must know they landed (sign-out before it
+  // deletes the database: a write landing after the delete would re-create it).
+  let writes: Promise<void> = Promise.resolve();
+  const track = (write: Promise<void>): void => {
+    const settled = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    writes = writes.then(() => settled);
   };
 
   const countLoaded = (): number => rows.value.reduce((n, row) => n + (row.header ? 1 : 0), 0);
@@ -319,7 +323,6 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       progress.value = { ...progress.value, isLoading: false };
     },
     listedSession: () => (listedFor?.state === 'transaction' ? listedFor : undefined),
-    settled: () => writes.then(() => undefined),
     row: (uidl) => byUidl.get(uidl),
     numberOf: (uidl) => (isPseudoUidl(uidl) ? undefined : byUidl.get(uidl)?.msg),
     remove(uidls) {
@@ -343,6 +346,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       query.value = '';
       setRows([]);
     },
+    saved: () => writes,
   };
   return store;
 }

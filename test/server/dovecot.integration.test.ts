@@ -5,7 +5,8 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DovecotError, startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { DovecotError, startDovecot, type DovecotSlot } from '../support/dovecot.ts';
+import { dovecotForFile } from '../support/shared-dovecot.ts';
 
 /** A bare POP3 line reader over one socket: status lines and CRLF.CRLF-terminated bodies. */
 class Wire {
@@ -76,7 +77,7 @@ function unstuff(body: Buffer): Buffer {
   return Buffer.from(out);
 }
 
-async function openImplicit(d: Dovecot): Promise<{ wire: Wire; greeting: string }> {
+async function openImplicit(d: DovecotSlot): Promise<{ wire: Wire; greeting: string }> {
   const socket = tls.connect({
     host: d.host,
     port: d.implicitPort,
@@ -91,13 +92,13 @@ async function openImplicit(d: Dovecot): Promise<{ wire: Wire; greeting: string 
   return { wire, greeting: await wire.line() };
 }
 
-async function openPlain(d: Dovecot): Promise<{ wire: Wire; greeting: string }> {
+async function openPlain(d: DovecotSlot): Promise<{ wire: Wire; greeting: string }> {
   const socket = net.connect(d.starttlsPort, d.host);
   const wire = new Wire(socket);
   return { wire, greeting: await wire.line() };
 }
 
-async function upgrade(d: Dovecot, wire: Wire): Promise<{ wire: Wire; socket: tls.TLSSocket }> {
+async function upgrade(d: DovecotSlot, wire: Wire): Promise<{ wire: Wire; socket: tls.TLSSocket }> {
   expect(await wire.send('STLS')).toMatch(/^\+OK/);
   const socket = tls.connect({ socket: wire.detach(), ca: d.ca, servername: d.servername });
   await new Promise((resolve, reject) =>
@@ -106,7 +107,7 @@ async function upgrade(d: Dovecot, wire: Wire): Promise<{ wire: Wire; socket: tl
   return { wire: new Wire(socket), socket };
 }
 
-async function login(d: Dovecot, name = 'alice', password = 'wonderland-1'): Promise<Wire> {
+async function login(d: DovecotSlot, name = 'alice', password = 'wonderland-1'): Promise<Wire> {
   const { wire } = await openImplicit(d);
   expect(await wire.send(`USER ${name}`)).toMatch(/^\+OK/);
   expect(await wire.send(`PASS ${password}`)).toMatch(/^\+OK/);
@@ -166,10 +167,11 @@ const toCrlf = (message: string | Buffer): Buffer =>
     'latin1',
   );
 
-describe('a private Dovecot', () => {
-  let d: Dovecot;
+// The slot this file takes of the run's shared Dovecot: the same helpers as a private one.
+describe("a test file's Dovecot", () => {
+  let d: DovecotSlot;
   beforeAll(async () => {
-    d = await startDovecot();
+    d = await dovecotForFile();
   });
   afterAll(() => d?.stop());
   beforeEach(() => d.clearMailbox('alice'));
@@ -315,6 +317,39 @@ describe('a private Dovecot', () => {
     expect((await wire.multi('TOP 10000 0')).body.toString()).toBe('Subject: 9999\r\n\r\n');
     wire.socket.destroy();
   }, 30_000);
+});
+
+describe('slots of the shared Dovecot', () => {
+  it('give each test file its own alice, password and maildir, on both of its ports', async () => {
+    const [a, b] = await Promise.all([
+      dovecotForFile(),
+      dovecotForFile({ users: [{ name: 'alice', password: 'through the looking-glass' }] }),
+    ]);
+    try {
+      expect(new Set([a.implicitPort, a.starttlsPort, b.implicitPort, b.starttlsPort]).size).toBe(
+        4,
+      );
+      await a.addMessages('alice', ['Subject: a\r\n\r\n']);
+      const inA = await login(a);
+      expect(await inA.send('STAT')).toBe('+OK 1 14');
+      inA.socket.destroy();
+      const inB = await login(b, 'alice', 'through the looking-glass');
+      expect(await inB.send('STAT')).toBe('+OK 0 0');
+      inB.socket.destroy();
+      const { wire } = await openImplicit(b);
+      expect(await wire.send('USER alice')).toBe('+OK');
+      expect(await wire.send('PASS wonderland-1')).toMatch(/^-ERR \[AUTH\]/);
+      wire.socket.destroy();
+      const plain = await openPlain(b);
+      const upgraded = (await upgrade(b, plain.wire)).wire;
+      expect(await upgraded.send('USER alice')).toBe('+OK');
+      expect(await upgraded.send('PASS through the looking-glass')).toMatch(/^\+OK/);
+      expect(await upgraded.send('STAT')).toBe('+OK 0 0');
+      upgraded.socket.destroy();
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
 });
 
 describe('startDovecot options', () => {

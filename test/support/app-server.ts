@@ -1,12 +1,12 @@
-// The whole web client for end-to-end tests: the app built by Vite into a temp
-// directory, and the real gateway (in this process) in front of an upstream
+// The whole web client for end-to-end tests: the app built once per run by
+// global-setup.ts, and the real gateway (in this process) in front of an upstream
 // POP3 server, on a fixed loopback port so it can be restarted mid-session.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
+import { inject } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { createGateway, type Gateway } from '../../server/gateway.ts';
 import { createLogger } from '../../server/logging.ts';
@@ -14,18 +14,14 @@ import { freePort } from './ports.ts';
 
 export interface BuiltClient {
   dir: string;
-  dispose(): Promise<void>;
 }
 
-/** Build the app exactly as `npm run build` does, into a temp directory. */
-export async function buildClient(): Promise<BuiltClient> {
-  const dir = await mkdtemp(join(tmpdir(), 'app-e2e-client-'));
-  await build({
-    configFile: 'vite.config.ts',
-    logLevel: 'warn',
-    build: { outDir: dir, emptyOutDir: true, sourcemap: false },
-  });
-  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+/**
+ * The app as `npm run build` makes it, built once for the whole run (global-setup.ts)
+ * and shared read-only by every test file; the global teardown removes it.
+ */
+export function builtClient(): BuiltClient {
+  return { dir: inject('clientDir') };
 }
 
 export interface Upstream {

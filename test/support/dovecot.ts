@@ -1,5 +1,7 @@
 // Starts a private Dovecot POP3 server for one test file: its own temp dir, config, CA,
 // passwd file and maildirs, on loopback ports the OS chose. Never reads /etc/dovecot.
+// Or one Dovecot for a whole test run, with slots: each slot is a pair of ports with
+// users and maildirs of its own, so test files that take one never see each other.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -60,6 +62,8 @@ export interface Dovecot {
   authSocket: string;
   /** With `forPostfix`: the LMTP socket that delivers into the users' Maildirs. */
   lmtpSocket: string;
+  /** Dovecot's own log so far (auth_verbose: one line per failed password). */
+  log(): Promise<string>;
   /** Deliver raw RFC 5322 messages (bytes kept exact) into a user's mailbox, oldest first. */
   addMessages(user: string, messages: Array<Uint8Array | string>): Promise<void>;
   /** Remove every message of a user (UIDs keep counting up: the uidlist stays). */
@@ -68,8 +72,6 @@ export interface Dovecot {
   readMailbox(user: string): Promise<Uint8Array[]>;
   /** Kill Dovecot, wait `pauseMs`, start it again on the same ports with the same mail. */
   restart(pauseMs?: number): Promise<void>;
-  /** Dovecot's own log so far (auth_verbose: one line per failed password). */
-  log(): Promise<string>;
   /** Kill Dovecot and remove its directory. */
   stop(): Promise<void>;
 }
@@ -113,23 +115,34 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     await fsp.mkdir(join(dir, 'state'));
     await fsp.writeFile(join(dir, 'cert.pem'), server.cert);
     await fsp.writeFile(join(dir, 'key.pem'), server.key, { mode: 0o600 });
-    const homes = users.map((_, index) => join(dir, 'home', `u${index}`));
-    await fsp.writeFile(join(dir, 'passwd'), passwdFile(users, homes, owner), { mode: 0o644 });
-    await fsp.mkdir(join(dir, 'home'), { mode: 0o755 });
-    for (const home of homes) {
-      for (const sub of ['', 'Maildir', 'Maildir/cur', 'Maildir/new', 'Maildir/tmp']) {
-        await fsp.mkdir(join(home, sub), { recursive: true, mode: 0o700 });
-        await fsp.chown(join(home, sub), owner.uid, owner.gid);
-      }
-    }
-    const { child, ports } = await launch(binary, dir, options, owner, ca.cert);
+    const homes = await writeUsers(dir, users, owner);
+    const layout: Layout = { passwd: join(dir, 'passwd'), count: 1 };
+    const { child, ports } = await launch(binary, dir, options, owner, ca.cert, layout);
     const relaunch = async (): Promise<ChildProcess> =>
-      (await launch(binary, dir, options, owner, ca.cert, ports)).child;
-    return handle(dir, child, ports, ca.cert, users, homes, owner, relaunch);
+      (await launch(binary, dir, options, owner, ca.cert, layout, ports)).child;
+    const [first] = ports as [Ports];
+    return handle(dir, child, first, ca.cert, users, homes, owner, relaunch);
   } catch (error) {
     await fsp.rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+// The passwd file and maildirs of `users` under `base`; returns their homes.
+async function writeUsers(base: string, users: DovecotUser[], owner: Owner): Promise<string[]> {
+  const homes = users.map((_, index) => join(base, 'home', `u${index}`));
+  await fsp.mkdir(join(base, 'home'), { recursive: true, mode: 0o755 });
+  for (const home of homes) {
+    for (const sub of ['', 'Maildir', 'Maildir/cur', 'Maildir/new', 'Maildir/tmp']) {
+      await fsp.mkdir(join(home, sub), { recursive: true, mode: 0o700 });
+      await fsp.chown(join(home, sub), owner.uid, owner.gid);
+    }
+  }
+  // Written last, in one rename: Dovecot never reads a passwd file naming missing homes.
+  const passwd = join(base, 'passwd');
+  await fsp.writeFile(`${passwd}.tmp`, passwdFile(users, homes, owner), { mode: 0o644 });
+  await fsp.rename(`${passwd}.tmp`, passwd);
+  return homes;
 }
 
 interface Owner {
@@ -142,6 +155,12 @@ interface Owner {
 interface Ports {
   implicitPort: number;
   starttlsPort: number;
+}
+
+/** Where passdb and userdb look (a path with Dovecot %variables), and how many port pairs. */
+interface Layout {
+  passwd: string;
+  count: number;
 }
 
 function findDovecot(): string {
@@ -230,7 +249,13 @@ function passwdFile(users: readonly DovecotUser[], homes: string[], owner: Owner
     .join('');
 }
 
-function renderConfig(dir: string, options: DovecotOptions, owner: Owner, ports: Ports): string {
+function renderConfig(
+  dir: string,
+  options: DovecotOptions,
+  owner: Owner,
+  ports: readonly Ports[],
+  layout: Layout,
+): string {
   const yesNo = (flag: boolean | undefined): string => (flag ? 'yes' : 'no');
   const self = owner.rootless;
   const rootless = self
@@ -241,7 +266,7 @@ function renderConfig(dir: string, options: DovecotOptions, owner: Owner, ports:
   return `# Written by test/support/dovecot.ts; nothing here comes from /etc/dovecot.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
-instance_name = dovecot-test-${ports.implicitPort}
+instance_name = dovecot-test-${ports[0]?.implicitPort}
 log_path = ${dir}/dovecot.log
 protocols = pop3${options.forPostfix ? ' lmtp' : ''}
 listen = 127.0.0.1
@@ -261,11 +286,11 @@ pop3_uidl_format = %08Xu%08Xv
 pop3_lock_session = ${yesNo(options.lockSessions)}
 passdb {
   driver = passwd-file
-  args = ${dir}/passwd
+  args = ${layout.passwd}
 }
 userdb {
   driver = passwd-file
-  args = ${dir}/passwd
+  args = ${layout.passwd}
 }
 service anvil {
   unix_listener anvil-auth-penalty {
@@ -273,17 +298,8 @@ service anvil {
   }
 }
 service pop3-login {
-  inet_listener pop3 {
-    address = 127.0.0.1
-    port = ${ports.starttlsPort}
-  }
-  inet_listener pop3s {
-    address = 127.0.0.1
-    port = ${ports.implicitPort}
-    ssl = yes
-  }
-}
-${rootless}${sessionLimits(options.maxSessions)}${options.forPostfix ? POSTFIX_SERVICES : ''}`;
+${ports.map(listeners).join('')}}
+${rootless}${sessionLimits(options.maxSessions)}${sharedLimits(layout)}${options.forPostfix ? POSTFIX_SERVICES : ''}`;
 }
 
 // For a private Postfix: SASL through Dovecot's auth (the same users and passwords as POP3)
@@ -302,6 +318,21 @@ protocol lmtp {
   auth_username_format = %Ln
 }
 `;
+
+function listeners(ports: Ports, index: number): string {
+  const suffix = index === 0 ? '' : `-${index}`;
+  return (
+    `  inet_listener pop3${suffix} {\n    address = 127.0.0.1\n    port = ${ports.starttlsPort}\n  }\n` +
+    `  inet_listener pop3s${suffix} {\n    address = 127.0.0.1\n    port = ${ports.implicitPort}\n` +
+    '    ssl = yes\n  }\n'
+  );
+}
+
+// Every slot has its own "alice": Dovecot's per-user, per-IP cap (10 by default) would
+// otherwise count the sessions of every test file together.
+function sharedLimits(layout: Layout): string {
+  return layout.count > 1 ? 'mail_max_userip_connections = 10000\n' : '';
+}
 
 // Room for `sessions` logins and mail processes, plus their connections to auth and anvil;
 // long-lived login and pop3 processes serving many clients each instead of one per session.
@@ -322,12 +353,13 @@ async function launch(
   options: DovecotOptions,
   owner: Owner,
   ca: string,
-  fixed?: Ports,
-): Promise<{ child: ChildProcess; ports: Ports }> {
+  layout: Layout,
+  fixed?: readonly Ports[],
+): Promise<{ child: ChildProcess; ports: readonly Ports[] }> {
   for (let attempt = 1; ; attempt++) {
-    const ports = fixed ?? { implicitPort: await freePort(), starttlsPort: await freePort() };
+    const ports = fixed ?? (await pickPorts(layout.count));
     const config = join(dir, 'dovecot.conf');
-    await fsp.writeFile(config, renderConfig(dir, options, owner, ports));
+    await fsp.writeFile(config, renderConfig(dir, options, owner, ports, layout));
     await fsp.rm(join(dir, 'dovecot.log'), { force: true });
     const stderr = fs.openSync(join(dir, 'stderr.log'), 'w');
     // Own process group (stop() kills it whole); the parent-death signal kills Dovecot even
@@ -340,7 +372,9 @@ async function launch(
     child.unref();
     track(child, dir);
     try {
-      await waitReady(child, ports, ca, dir);
+      // The master opens every listener before it forks a login process: one pair greeting
+      // means all are up.
+      await waitReady(child, ports[0]!, ca, dir);
       return { child, ports };
     } catch (error) {
       // Reaped before a retry reuses base_dir, or the new master sees a live master.pid.
@@ -351,6 +385,16 @@ async function launch(
       throw new DovecotError('DOVECOT_START_FAILED', `Dovecot did not start: ${why}\n${log}`);
     }
   }
+}
+
+async function pickPorts(count: number): Promise<Ports[]> {
+  const seen = new Set<number>();
+  while (seen.size < 2 * count) seen.add(await freePort());
+  const ports = [...seen];
+  return Array.from({ length: count }, (_, i) => ({
+    implicitPort: ports[2 * i]!,
+    starttlsPort: ports[2 * i + 1]!,
+  }));
 }
 
 async function waitReady(
@@ -439,6 +483,32 @@ async function killAndWait(child: ChildProcess): Promise<void> {
   kill(child);
   await exited;
   running.delete(child);
+  // The master's exit is reported first; its login and auth children, which hold the
+  // listening sockets too, may take a moment more. Callers expect the ports closed.
+  if (child.pid !== undefined) await groupGone(child.pid);
+}
+
+async function groupGone(pid: number): Promise<void> {
+  for (let waited = 0; waited < 5000 && hasRunningMember(pid); waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+// A member that is only a zombie has closed its sockets; the reaper may take its time.
+function hasRunningMember(group: number): boolean {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === group && state !== 'Z') return true;
+  }
+  return false;
 }
 
 function kill(child: ChildProcess): void {
@@ -468,8 +538,33 @@ function handle(
   owner: Owner,
   relaunch: () => Promise<ChildProcess>,
 ): Dovecot {
-  let seconds = FIRST_SECOND;
   let child = first;
+  return {
+    host: '127.0.0.1',
+    ...ports,
+    servername: 'localhost',
+    ca,
+    users,
+    authSocket: join(dir, 'run', 'auth-postfix'),
+    lmtpSocket: join(dir, 'run', 'lmtp-postfix'),
+    log: () => fsp.readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => ''),
+    ...mailboxes(users, homes, owner),
+    async restart(pauseMs = 0) {
+      await killAndWait(child);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      child = await relaunch();
+    },
+    async stop() {
+      await killAndWait(child);
+      await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+type Mailboxes = Pick<Dovecot, 'addMessages' | 'clearMailbox' | 'readMailbox'>;
+
+function mailboxes(users: DovecotUser[], homes: string[], owner: Owner): Mailboxes {
+  let seconds = FIRST_SECOND;
   const maildir = (name: string): string => {
     const index = users.findIndex((user) => user.name === name);
     const home = homes[index];
@@ -486,13 +581,6 @@ function handle(
     return found.flat().sort((a, b) => second(a) - second(b));
   };
   return {
-    host: '127.0.0.1',
-    ...ports,
-    servername: 'localhost',
-    authSocket: join(dir, 'run', 'auth-postfix'),
-    lmtpSocket: join(dir, 'run', 'lmtp-postfix'),
-    ca,
-    users,
     async addMessages(user, messages) {
       const root = maildir(user);
       for (let start = 0; start < messages.length; start += BATCH) {
@@ -533,15 +621,90 @@ function handle(
         }
       }
     },
-    log: () => fsp.readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => ''),
-    async restart(pauseMs = 0) {
-      await killAndWait(child);
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      child = await relaunch();
-    },
-    async stop() {
-      await killAndWait(child);
-      await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 });
-    },
   };
+}
+
+/** A Dovecot for a whole test run, as test files need it: JSON, so vitest can provide it. */
+export interface SharedDovecotInfo {
+  dir: string;
+  ca: string;
+  slots: Ports[];
+  owner: { uid: number; gid: number };
+}
+
+/**
+ * The users of one slot of a shared Dovecot. It cannot restart the server, and `stop`
+ * only removes the slot's mail (the slot is not handed out again in this run).
+ */
+// A slot shares one Dovecot with other files: it cannot restart it, read its log or serve Postfix.
+export type DovecotSlot = Omit<Dovecot, 'restart' | 'log' | 'authSocket' | 'lmtpSocket'>;
+
+/**
+ * Start one Dovecot with `slots` pairs of ports. Dovecot picks the passwd file by the port
+ * a client connected to (`%{lport}`), so each pair serves its own users and maildirs.
+ */
+export async function startSharedDovecot(
+  slots: number,
+): Promise<{ info: SharedDovecotInfo; stop(): Promise<void> }> {
+  const binary = findDovecot();
+  const owner = mailOwner();
+  const root = scratchRoot();
+  await sweepStale(root);
+  const dir = await fsp.mkdtemp(join(root, 'dovecot-test-'));
+  await fsp.chmod(dir, 0o755);
+  try {
+    const ca = await createCa();
+    const server = await createServerCert({ names: ['localhost', '127.0.0.1'], ca });
+    for (const sub of ['state', 'slots', 'claims']) await fsp.mkdir(join(dir, sub));
+    await fsp.chmod(join(dir, 'slots'), 0o755);
+    await fsp.writeFile(join(dir, 'cert.pem'), server.cert);
+    await fsp.writeFile(join(dir, 'key.pem'), server.key, { mode: 0o600 });
+    const layout: Layout = { passwd: join(dir, 'slots', '%{lport}', 'passwd'), count: slots };
+    const { child, ports } = await launch(binary, dir, {}, owner, ca.cert, layout);
+    const info = { dir, ca: ca.cert, slots: [...ports], owner: { uid: owner.uid, gid: owner.gid } };
+    return {
+      info,
+      async stop() {
+        await killAndWait(child);
+        await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 });
+      },
+    };
+  } catch (error) {
+    await fsp.rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Take a free slot of a shared Dovecot for `users` (default alice / wonderland-1), or
+ * undefined when every slot is taken. Safe across processes: a slot is claimed by mkdir.
+ */
+export async function claimDovecotSlot(
+  info: SharedDovecotInfo,
+  options: { users?: DovecotUser[] } = {},
+): Promise<DovecotSlot | undefined> {
+  const users = (options.users ?? DEFAULT_USERS).map((user) => ({ ...user }));
+  checkUsers(users);
+  for (const [index, ports] of info.slots.entries()) {
+    try {
+      await fsp.mkdir(join(info.dir, 'claims', String(index)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    const base = join(info.dir, 'slots', String(ports.implicitPort));
+    const homes = await writeUsers(base, users, info.owner);
+    // The STLS port of the pair looks up the same passwd file.
+    await fsp.symlink(base, join(info.dir, 'slots', String(ports.starttlsPort)));
+    return {
+      host: '127.0.0.1',
+      ...ports,
+      servername: 'localhost',
+      ca: info.ca,
+      users,
+      ...mailboxes(users, homes, info.owner),
+      stop: () => fsp.rm(join(base, 'home'), { recursive: true, force: true }),
+    };
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 // The pieces of the reverse-proxy end-to-end tests that app-server.ts does not
-// have: the gateway as a real `server/main.ts` child process (its JSON log
+// have: the gateway compiled as `npm run build` does, as a child process (its JSON log
 // lines, its metrics, a real SIGTERM) and Chromium that trusts exactly the
 // certificate of a test nginx, after Node has verified it against nginx's CA.
 
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { inject } from 'vitest';
 import type { Upstream } from './app-server.ts';
 import { launchChromium } from './browser.ts';
 
@@ -39,7 +40,7 @@ export interface GatewayProcess {
   terminate(): Promise<number | null>;
 }
 
-/** Start `server/main.ts` with the upstream `upstream`, the built app in `staticDir`, and `env`. */
+/** Start the compiled gateway with the upstream `upstream`, the built app in `staticDir`, and `env`. */
 export async function startGatewayProcess(options: {
   upstream: Upstream;
   staticDir: string;
@@ -48,7 +49,7 @@ export async function startGatewayProcess(options: {
   const dir = await mkdtemp(join(tmpdir(), 'proxy-e2e-gateway-'));
   const caFile = join(dir, 'ca.pem');
   await writeFile(caFile, options.upstream.ca);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [inject('serverMain')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -99,6 +99,7 @@ describe('mailbox store load order', () => {
     expect(mailbox.log).not.toContain('UIDL');
     expect(store.rows.value.map((row) => row.uidl)).toEqual(['#1', '#2', '#3', '#4', '#5']);
     expect(store.numberOf('#1')).toBeUndefined();
+    await store.saved();
     expect((await cache.load('main/alice')).size).toBe(0);
   });
 
@@ -119,6 +120,7 @@ describe('mailbox store load order', () => {
       expect(store.rows.value.map((row) => row.uidl)).toEqual(['#1', '#2']);
       expect(store.rows.value.every((row) => row.header !== undefined)).toBe(true);
       expect(connection.session.state).toBe('transaction');
+      await store.saved();
       expect((await cache.load('main/alice')).size).toBe(0);
     },
   );
@@ -137,11 +139,8 @@ describe('mailbox store load order', () => {
     const uidls = store.rows.value.map((row) => row.uidl).sort();
     expect(uidls[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(uidls[1]).toBe('u1');
-    let keys: string[] = [];
-    for (let tries = 0; tries < 100 && keys.length < 2; tries++) {
-      keys = [...(await cache.load('main/alice')).keys()];
-      if (keys.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await store.saved();
+    const keys = [...(await cache.load('main/alice')).keys()];
     expect(keys).toHaveLength(2);
     expect(keys.filter((key) => key.includes(odd))).toEqual([]);
   });

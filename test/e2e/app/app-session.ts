@@ -1,5 +1,5 @@
 // Shared pieces of the app's end-to-end tests: the built client, the gateway
-// in front of a private Dovecot, Chromium, and small page helpers.
+// in front of this file's users on the shared Dovecot, Chromium, and small page helpers.
 
 import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser.ts';
-import { startDovecot, type Dovecot } from '../../support/dovecot.ts';
+import type { DovecotSlot } from '../../support/dovecot.ts';
+import { dovecotForFile } from '../../support/shared-dovecot.ts';
 import {
-  buildClient,
+  builtClient,
   startAppGateway,
   type AppGateway,
   type BuiltClient,
@@ -38,7 +39,7 @@ export function plainMessage(n: number, subject: string): string {
 }
 
 export interface AppWorld {
-  dovecot: Dovecot;
+  dovecot: DovecotSlot;
   client: BuiltClient;
   gateway: AppGateway;
   browser: Browser;
@@ -49,11 +50,8 @@ export interface AppWorld {
 
 /** Dovecot with `messages` for alice, the built app, the gateway and Chromium. */
 export async function startWorld(messages: (string | Uint8Array)[]): Promise<AppWorld> {
-  const [dovecot, client, browser] = await Promise.all([
-    startDovecot(),
-    buildClient(),
-    launchChromium(),
-  ]);
+  const client = builtClient();
+  const [dovecot, browser] = await Promise.all([dovecotForFile(), launchChromium()]);
   await dovecot.addMessages(USER.name, messages);
   const upstream = {
     host: dovecot.host,
@@ -75,7 +73,7 @@ export async function startWorld(messages: (string | Uint8Array)[]): Promise<App
     async dispose() {
       await browser.close();
       await world.gateway.stop(0);
-      await Promise.all([dovecot.stop(), client.dispose()]);
+      await dovecot.stop();
     },
   };
   return world;
@@ -154,7 +152,7 @@ export async function eventually(check: () => Promise<boolean>, ms = 20_000): Pr
 }
 
 /** Message-IDs of what Dovecot holds now, oldest first. */
-export async function mailboxIds(dovecot: Dovecot): Promise<string[]> {
+export async function mailboxIds(dovecot: DovecotSlot): Promise<string[]> {
   const messages = await dovecot.readMailbox(USER.name);
   return messages.map(
     (bytes) => /^Message-ID:\s*(<[^>]+>)/im.exec(Buffer.from(bytes).toString('latin1'))?.[1] ?? '?',

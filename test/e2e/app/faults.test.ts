@@ -9,13 +9,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openPop3Session } from '../../../server/pop3-client.ts';
 import {
-  buildClient,
+  builtClient,
   startAppGateway,
   type BuiltClient,
   type Upstream,
 } from '../../support/app-server.ts';
 import { launchChromium } from '../../support/browser.ts';
-import { startDovecot, type Dovecot } from '../../support/dovecot.ts';
+import { startDovecot, type DovecotSlot } from '../../support/dovecot.ts';
+import { dovecotForFile } from '../../support/shared-dovecot.ts';
 import {
   deleCounts,
   startFaultProxy,
@@ -108,7 +109,7 @@ const CASES: FaultCase[] = [
   onCommit('QUIT', 'after-reply'),
 ];
 
-let dovecot: Dovecot;
+let dovecot: DovecotSlot;
 let client: BuiltClient;
 let browser: Browser;
 let users = 0;
@@ -116,16 +117,13 @@ let users = 0;
 beforeAll(async () => {
   // One mailbox per test, so the tests run side by side.
   const names = Array.from({ length: 30 }, (_, i) => ({ name: `f${i}`, password: PASSWORD }));
-  [dovecot, client, browser] = await Promise.all([
-    startDovecot({ users: names }),
-    buildClient(),
-    launchChromium(),
-  ]);
+  client = builtClient();
+  [dovecot, browser] = await Promise.all([dovecotForFile({ users: names }), launchChromium()]);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([dovecot?.stop(), client?.dispose()]);
+  await dovecot?.stop();
 });
 
 /** A fresh mailbox holding MESSAGES, for one test. */
@@ -212,7 +210,7 @@ async function signIn(url: string, user: string) {
 }
 
 /** Dovecot's implicit-TLS port, as an upstream. */
-function upstreamOf(server: Dovecot): Upstream {
+function upstreamOf(server: DovecotSlot): Upstream {
   const { host, implicitPort: port, ca, servername } = server;
   return { host, port, ca, servername };
 }
@@ -248,7 +246,7 @@ interface Scenario {
  */
 async function scenario(
   run: (world: Scenario) => Promise<void>,
-  options: { server?: Dovecot; user?: string } = {},
+  options: { server?: DovecotSlot; user?: string } = {},
 ): Promise<void> {
   const server = options.server ?? dovecot;
   const user = options.user ?? (await newMailbox());

@@ -7,7 +7,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../support/browser.ts';
-import { buildClient, type BuiltClient } from '../../support/app-server.ts';
+import { builtClient, type BuiltClient } from '../../support/app-server.ts';
 import {
   ACCOUNT,
   capaReply,
@@ -283,7 +283,8 @@ async function expectStatusReason(text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  [client, browser] = await Promise.all([buildClient(), launchChromium()]);
+  client = builtClient();
+  browser = await launchChromium();
   const started = await Promise.all(Object.values(UPSTREAMS).map((start) => start()));
   upstreams = new Map(started.map((upstream) => [upstream.id, upstream]));
   gateway = await startMultiGateway({
@@ -311,7 +312,6 @@ afterAll(async () => {
   await browser?.close();
   await gateway?.dispose();
   await Promise.all([...(upstreams?.values() ?? [])].map((upstream) => upstream.close()));
-  await client?.dispose();
 });
 
 describe('sign-in against a hostile server ends in a plain-words error', () => {

@@ -235,6 +235,11 @@ async function openAttachments(driver: ReaderDriver, count: number): Promise<voi
   }
   expect(await driver.downloads()).toHaveLength(count);
   await settle();
+  // A window the browser opens for a saved file shows about:blank until file: has loaded.
+  const loaded = Date.now() + 10_000;
+  while ((await driver.otherWindows()).includes('about:blank') && Date.now() < loaded) {
+    await settle(50);
+  }
   try {
     for (const url of await driver.otherWindows()) expect(url).toMatch(/^file:/);
   } finally {

@@ -1,13 +1,19 @@
-// The pop3 diagnostic command as an administrator runs it, against a real
-// Dovecot over TLS: output, JSON keys, exact RETR bytes and exit codes.
+// The pop3 diagnostic command as an administrator runs it (compiled, as `npm run pop3`
+// runs it), against a real Dovecot over TLS: output, JSON keys, exact RETR bytes and
+// exit codes.
 import { spawn } from 'node:child_process';
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDovecot, type Dovecot } from '../../support/dovecot.ts';
+import type { DovecotSlot } from '../../support/dovecot.ts';
+import { dovecotForFile } from '../../support/shared-dovecot.ts';
 import { EXIT } from '../../../server/cli/failure.ts';
 import { CHARSET_CASES, readCharsetFixture } from '../../support/charset-fixtures.ts';
+import { buildServer } from '../../../scripts/build-server.mjs';
+
+const ROOT = join(import.meta.dirname, '../../..');
+let compiled: string;
 
 interface Run {
   code: number | null;
@@ -17,7 +23,7 @@ interface Run {
 
 function pop3(args: string[], password = 'wonderland-1'): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/pop3.ts', ...args], {
+    const child = spawn(process.execPath, [join(compiled, 'pop3.js'), ...args], {
       env: { ...process.env, POP3_PASSWORD: password },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -36,13 +42,17 @@ const SECOND =
   'From: Bob <bob@example.org>\r\nTo: alice@example.org\r\nSubject: second\r\n' +
   'Date: Wed, 4 Nov 2026 10:00:00 +0000\r\n\r\nbody two\r\n';
 
-let dovecot: Dovecot;
+let dovecot: DovecotSlot;
 let dir: string;
 let common: string[];
 
 beforeAll(async () => {
+  // Inside the checkout (.tmp/ is ignored by git): the bundle imports npm packages from node_modules.
+  await mkdir(join(ROOT, '.tmp'), { recursive: true });
+  compiled = await mkdtemp(join(ROOT, '.tmp', 'pop3-cli-'));
+  await buildServer(compiled);
   // A second mailbox holds the legacy-charset fixtures, so alice's listing stays two messages.
-  dovecot = await startDovecot({
+  dovecot = await dovecotForFile({
     users: [
       { name: 'alice', password: 'wonderland-1' },
       { name: 'chen', password: 'legacy-charsets-1' },
@@ -72,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dovecot?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
+  if (compiled) await rm(compiled, { recursive: true, force: true });
 });
 
 describe('npm run pop3', () => {

@@ -6,7 +6,8 @@
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startDovecot, type Dovecot } from '../../support/dovecot.ts';
+import type { DovecotSlot } from '../../support/dovecot.ts';
+import { dovecotForFile } from '../../support/shared-dovecot.ts';
 import {
   HOST,
   ORIGIN,
@@ -91,7 +92,7 @@ interface Peer {
   end: () => void;
 }
 
-async function direct(dovecot: Dovecot): Promise<Peer> {
+async function direct(dovecot: DovecotSlot): Promise<Peer> {
   const socket = tls.connect({
     host: dovecot.host,
     port: dovecot.implicitPort,
@@ -182,11 +183,11 @@ async function dialogue(peer: Peer): Promise<{ replies: Buffer[]; uidl: Buffer }
 }
 
 describe('gateway ↔ Dovecot (integration)', () => {
-  let dovecot: Dovecot;
+  let dovecot: DovecotSlot;
   let harness: Harness;
 
   beforeAll(async () => {
-    dovecot = await startDovecot();
+    dovecot = await dovecotForFile();
     harness = await startGateway({
       upstreams: [
         upstream('dovecot', { host: dovecot.host, port: dovecot.implicitPort }, dovecot.ca),

@@ -1,15 +1,23 @@
-// `server/main.ts` as a process: --help, the public-bind refusal (SECURITY.md
-// item 24), demo mode with no upstream (issue 3), and SIGTERM. Also pins the
-// dependency versions item 7 relies on.
+// `server/main.ts` as a process, compiled as `npm run build` compiles it: --help, the
+// public-bind refusal (SECURITY.md item 24), one-line start-up failures, demo mode with
+// no upstream (issue 3), and SIGTERM. Also pins the dependency versions item 7 relies on.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../../scripts/build-server.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const MAIN = ['--import', 'tsx', 'server/main.ts'];
+// Inside the checkout (.tmp/ is ignored by git): the bundle imports npm packages from node_modules.
+mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+const OUT = mkdtempSync(path.join(ROOT, '.tmp', 'main-test-'));
+const MAIN = [path.join(OUT, 'main.js')];
+
+beforeAll(() => buildServer(OUT));
+afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
 function run(env: Record<string, string>, args: string[] = []) {
   return spawnSync(process.execPath, [...MAIN, ...args], {
@@ -50,6 +58,22 @@ describe('server/main.ts', () => {
     const result = run({ POP3_HOST: 'pop.example.org', POP3_PORT: '110' });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/POP3_PORT: 110 is plaintext POP3/);
+  });
+
+  it('a port already in use: one line naming PORT and what to do, exit 1', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as net.AddressInfo;
+    try {
+      const result = run({ PORT: String(port), POP3_HOST: 'pop.example.org' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `Start-up failed: PORT ${port} on 127.0.0.1 is already in use. ` +
+          'Set PORT to a free port, or stop the program that holds it.\n',
+      );
+    } finally {
+      holder.close();
+    }
   });
 
   it('with no upstream: runs the demo, says so, serves its config, stops on SIGTERM', async () => {

@@ -5,7 +5,7 @@
 // concurrent sessions, which must never see each other's bytes.
 
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES } from '../../../shared/bridge/messages.ts';
 import {
   startGateway,
@@ -317,12 +317,23 @@ describe('ends of a session', () => {
 
   it('client bytes keep the session alive past the idle timeout', async () => {
     const { harness } = await setup({ gateway: { limits: { idleTimeoutMs: 300 } } });
-    const client = await TestClient.open(harness, 'stub');
-    for (let i = 0; i < 6; i++) {
+    // The gateway's clock, not the wall clock: 600 ms pass in 100 ms steps, each after a
+    // command, and only then 300 ms of silence.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const client = await TestClient.open(harness, 'stub');
+      for (let i = 0; i < 6; i++) {
+        await client.command('NOOP\r\n', '+OK');
+        vi.advanceTimersByTime(100);
+      }
+      // Answered: an idle close during the 600 ms would have ended the session already.
       await client.command('NOOP\r\n', '+OK');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(harness.events('session_close')).toEqual([]);
+      vi.advanceTimersByTime(300);
+      expect((await client.closed).code).toBe(CLOSE_CODES.IDLE);
+    } finally {
+      vi.useRealTimers();
     }
-    expect(client.ws.readyState).toBe(client.ws.OPEN);
   });
 
   it('a byte quota (item 17): over it → 4031 "quota", byte counts in the log', async () => {
@@ -360,7 +371,14 @@ describe('ends of a session', () => {
     (silent.ws as unknown as { _autoPong: boolean })._autoPong = false;
     const closed = await silent.closed;
     expect(closed.code).toBe(1006);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Each round drops a peer that did not answer the previous ping, then pings again:
+    // two more pings mean the healthy peer's answers were counted, twice.
+    await new Promise<void>((resolve) => {
+      let pings = 0;
+      healthy.ws.on('ping', () => {
+        if (++pings === 2) resolve();
+      });
+    });
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
     await expect.poll(() => stub.sockets.size).toBe(1);
   });

@@ -1,15 +1,11 @@
-// Builds the reader harness page with Vite (the app's own bundler, so the worker and
-// the lazy chunks are split exactly as in production) and serves it on loopback.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import preact from '@preact/preset-vite';
-import { build } from 'vite';
+// Serves the reader harness page on loopback with the app CSP. The page is built once
+// per run by global-setup.ts (with Vite, the app's own bundler, so the worker and the
+// lazy chunks are split exactly as in production); every test file serves that build.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inject } from 'vitest';
 import { contentSecurityPolicy } from '../../../server/app.ts';
 import { serveDirectory, type LoopbackServer } from '../browser.ts';
-
-const ROOT = dirname(fileURLToPath(import.meta.url));
 
 /** The gateway's own app CSP (SECURITY.md 45), unchanged. */
 export const HARNESS_CSP = contentSecurityPolicy({ allowedOrigins: [] });
@@ -23,27 +19,11 @@ export interface Harness extends LoopbackServer {
   dispose(): Promise<void>;
 }
 
-/** Builds the harness into a temp directory and serves it with the app CSP. */
+/** Serves the run's harness build with the app CSP; `dispose` stops serving it. */
 export async function startReaderHarness(): Promise<Harness> {
-  const dir = await mkdtemp(join(tmpdir(), 'reader-harness-'));
-  await build({
-    configFile: false,
-    root: ROOT,
-    base: './',
-    logLevel: 'warn',
-    plugins: [preact()],
-    build: { outDir: dir, emptyOutDir: true, target: 'es2022', sourcemap: false },
-  });
+  const dir = inject('harnessDir');
   const server = await serveDirectory(dir, { 'Content-Security-Policy': HARNESS_CSP });
-  return {
-    ...server,
-    url: `${server.origin}/index.html`,
-    dir,
-    dispose: async () => {
-      await server.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...server, url: `${server.origin}/index.html`, dir, dispose: () => server.close() };
 }
 
 /** The JavaScript files of a build, with their contents. */

@@ -70,7 +70,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   server.keepAliveTimeout = 5000;
   server.on('upgrade', (request, socket, head) => bridge.handleUpgrade(request, socket, head));
   const metricsServer =
-    config.metrics.port === undefined ? undefined : createMetricsServer(metrics, config.allowedHosts);
+    config.metrics.port === undefined
+      ? undefined
+      : createMetricsServer(metrics, config.allowedHosts);
   // No 'clientError' listener: Node's own answers 400/408/431 and destroys
   // the socket (a custom one that only end()s leaves slowloris sockets open).
 

@@ -59,7 +59,7 @@ function flowLine(line: string): string[] | undefined {
     let cut = -1;
     for (const match of rest.matchAll(/ +(?=[^ ])/g)) {
       const end = match.index + match[0].length;
-      if (cut > 0 && octets(rest.slice(0, end)) > WRAP_AT) break;
+      if (cut > 0 && octets(stuff(rest.slice(0, end), pieces.length > 0)) > WRAP_AT) break;
       cut = end;
     }
     // No space to break at: the rest stays one long line.

@@ -60,7 +60,8 @@ export function unstructuredField(name: string, text: string): string {
  * encoded-words (RFC 2047 §5(3)) when it is not ASCII or would look like one.
  */
 function writePhrase(writer: FieldWriter, name: string, space: string): void {
-  if (ATOM_PHRASE.test(name) && !name.includes('=?')) {
+  const fits = name.split(' ').every((atom) => atom.length <= MAX_LITERAL_WORD);
+  if (ATOM_PHRASE.test(name) && !name.includes('=?') && fits) {
     name.split(' ').forEach((atom, i) => writer.word(atom, i === 0 ? space : ' '));
   } else if (PRINTABLE.test(name) && !name.includes('=?') && name.length <= MAX_LITERAL_WORD - 2) {
     writer.word(`"${name.replace(/["\\]/g, '\\$&')}"`, space);

@@ -59,6 +59,8 @@ function flowLine(line: string): string[] | undefined {
     let cut = -1;
     for (const match of rest.matchAll(/ +(?=[^ ])/g)) {
       const end = match.index + match[0].length;
+      // A piece that is exactly `-- ` would read as the signature separator, a hard break (§4.3).
+      if (rest.slice(0, end) === '-- ') continue;
       if (cut > 0 && octets(stuff(rest.slice(0, end), pieces.length > 0)) > WRAP_AT) break;
       cut = end;
     }

@@ -36,7 +36,13 @@ function entries(text: string): string[] {
       start = i + 1;
     }
   }
-  out.push(text.slice(start));
+  const rest = text.slice(start);
+  const cut = rest.search(/[,;]/);
+  if ((isQuoted || isAngled) && cut >= 0) {
+    // An unclosed `"` or `<` must not swallow the entries after it: it ends at
+    // the next separator, and that entry alone is reported.
+    out.push(rest.slice(0, cut), ...entries(rest.slice(cut + 1)));
+  } else out.push(rest);
   return out.map((entry) => entry.trim()).filter((entry) => entry !== '');
 }
 

@@ -26,6 +26,7 @@ export {
   forwardSubject,
   quoteText,
   replySubject,
+  threadIds,
   ENGLISH_FORWARD_LABELS,
   type DerivedDraft,
   type ForwardLabels,

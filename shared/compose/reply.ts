@@ -2,6 +2,8 @@
 // a message already read. Plain data in, plain data out; wording that the
 // person reads (the attribution line, forward labels) comes from the caller.
 
+import { toBinary } from '../mail/charset.ts';
+import { headerBounds, headerFields } from '../mail/header-block.ts';
 import { formatAddressInput } from './address-input.ts';
 import type { Mailbox } from './header-fields.ts';
 import type { Attachment } from './message.ts';
@@ -65,6 +67,27 @@ export function quoteText(text: string): string {
   return lines
     .map((line) => (line === '' ? '>' : line.startsWith('>') ? `>${line}` : `> ${line}`))
     .join('\n');
+}
+
+const THREAD_FIELDS = new Set(['message-id', 'references', 'in-reply-to']);
+const MSG_IDS = /<[^<>\s]+>/g;
+/** Enough of the header for the ids: they sit in the first fields. */
+const MAX_THREAD_HEADER = 64 * 1024;
+
+/**
+ * The ids a reply threads on, from the original's raw bytes (RFC 5322
+ * §3.6.4): its Message-ID, and its References, or its In-Reply-To when it
+ * has no References, as §3.6.4 says a reply's References are built.
+ */
+export function threadIds(raw: Uint8Array): { messageId: string | null; references: string[] } {
+  const text = toBinary(raw.subarray(0, MAX_THREAD_HEADER));
+  const fields = headerFields(text, THREAD_FIELDS, 0, headerBounds(text).headerEnd);
+  const ids = (name: string): string[] => fields.get(name)?.match(MSG_IDS) ?? [];
+  const references = ids('references');
+  return {
+    messageId: ids('message-id')[0] ?? null,
+    references: references.length > 0 ? references : ids('in-reply-to').slice(0, 1),
+  };
 }
 
 /** RFC 5322 §3.6.4: the parent's References, then its Message-ID. */

@@ -11,6 +11,7 @@ import {
   forwardSubject,
   quoteText,
   replySubject,
+  threadIds,
   type OriginalMessage,
 } from '../../../shared/compose/reply.ts';
 import { buildMessage } from '../../../shared/compose/message.ts';
@@ -232,5 +233,31 @@ describe('forward', () => {
     ['x'.repeat(100), `${'x'.repeat(60)}.eml`],
   ])('names the .eml after %j', (subject, filename) => {
     expect(emlFilename(subject)).toBe(filename);
+  });
+});
+
+describe('threadIds', () => {
+  it.each([
+    [
+      'Message-ID and folded References',
+      'Message-ID: <m2@x>\r\nReferences: <m0@x>\r\n <m1@x>\r\n\r\nbody',
+      '<m2@x>',
+      ['<m0@x>', '<m1@x>'],
+    ],
+    [
+      'In-Reply-To when there are no References',
+      'In-Reply-To: <m1@x> (comment)\r\nMessage-Id: <m2@x>\r\n\r\n',
+      '<m2@x>',
+      ['<m1@x>'],
+    ],
+    [
+      'References win over In-Reply-To',
+      'In-Reply-To: <m9@x>\r\nReferences: <m0@x>\r\n\r\n',
+      null,
+      ['<m0@x>'],
+    ],
+    ['none in the body', 'Subject: x\r\n\r\nMessage-ID: <no@x>\r\n', null, []],
+  ])('%s', (_name, raw, messageId, references) => {
+    expect(threadIds(encoder.encode(raw))).toEqual({ messageId, references });
   });
 });

@@ -25,8 +25,8 @@ const PRINTABLE = /^[\x20-\x7e]*$/;
 const MSG_ID = /^<[^<>\s@]+@[^<>\s@]+>$/;
 
 /** A word a decoder must not misread: not printable ASCII, looks like an encoded-word, or unfoldable. */
-function needsEncoding(word: string): boolean {
-  return !/^[\x21-\x7e]*$/.test(word) || word.includes('=?') || word.length > MAX_LITERAL_WORD;
+function needsEncoding(word: string, room = MAX_LITERAL_WORD): boolean {
+  return !/^[\x21-\x7e]*$/.test(word) || word.includes('=?') || word.length > room;
 }
 
 /**
@@ -41,7 +41,8 @@ export function unstructuredField(name: string, text: string): string {
   for (let i = 0; i < words.length;) {
     const [, space = '', word = ''] = words[i]!;
     const gap = i === 0 ? ' ' : space;
-    if (!needsEncoding(word)) {
+    // The first word shares its line with the field name, and cannot fold away from it.
+    if (!needsEncoding(word, i === 0 ? MAX_LITERAL_WORD - name.length - 1 : MAX_LITERAL_WORD)) {
       writer.word(word, gap);
       i++;
       continue;

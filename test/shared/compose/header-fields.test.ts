@@ -58,6 +58,8 @@ describe('unstructuredField (Subject)', () => {
     ['emoji with ZWJ sequences', '👨‍👩‍👧‍👦 family 🏳️‍🌈 flag '.repeat(5)],
     ['combining marks', 'e\u0301'.repeat(60)],
     ['a word of 300 letters', 'x'.repeat(300)],
+    ['a first word of 70 letters', `${'y'.repeat(70)} end`],
+    ['a later word of 77 letters', `start ${'z'.repeat(77)}`],
     ['mixed scripts', 'Привет мир — こんにちは世界 — مرحبا بالعالم — שלום עולם'],
     ['controls and a newline', 'a\r\nBcc: evil@example.com\u0000'],
   ])('%s: words ≤ 75, lines ≤ 78, whole UTF-8 characters, decodes back', (_name, text) => {

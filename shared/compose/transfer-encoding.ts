@@ -10,27 +10,48 @@ const BASE64_LINE_OCTETS = 57;
 /** RFC 2045 §6.7(5): encoded lines are no more than 76 characters, the soft break's `=` included. */
 const QP_LINE = 76;
 const HEX = '0123456789ABCDEF';
+const ALPHABET = new TextEncoder().encode(
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+);
+const PAD = 0x3d;
 
-/** Base64 in 76-character lines, each ended by CRLF. Linear, for attachments of any size. */
+/**
+ * Base64 in 76-character lines, each ended by CRLF. Written straight into
+ * the output: btoa() needs a binary string first, and building one from a
+ * 20 MB attachment costs several times the encoding itself.
+ */
 export function base64Lines(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const lines = Math.ceil(bytes.length / BASE64_LINE_OCTETS);
   const out = new Uint8Array(4 * Math.ceil(bytes.length / 3) + 2 * lines);
   let at = 0;
-  // Whole lines per block keep every btoa() call aligned to line starts.
-  const block = BASE64_LINE_OCTETS * 512;
-  for (let start = 0; start < bytes.length; start += block) {
-    const chunk = bytes.subarray(start, start + block);
-    let binary = '';
-    for (let i = 0; i < chunk.length; i += 8192) {
-      binary += String.fromCharCode(...chunk.subarray(i, i + 8192));
-    }
-    const text = btoa(binary);
-    for (let i = 0; i < text.length; i += BASE64_LINE) {
-      const end = Math.min(i + BASE64_LINE, text.length);
-      for (let j = i; j < end; j++) out[at++] = text.charCodeAt(j);
+  let column = 0;
+  const whole = bytes.length - (bytes.length % 3);
+  for (let i = 0; i < whole; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[at++] = ALPHABET[n >> 18]!;
+    out[at++] = ALPHABET[(n >> 12) & 63]!;
+    out[at++] = ALPHABET[(n >> 6) & 63]!;
+    out[at++] = ALPHABET[n & 63]!;
+    column += 4;
+    if (column === BASE64_LINE) {
       out[at++] = CR;
       out[at++] = LF;
+      column = 0;
     }
+  }
+  if (whole < bytes.length) {
+    // §6.8: one or two octets left over are padded with `=` to a whole quantum.
+    const hasTwo = bytes.length - whole === 2;
+    const n = (bytes[whole]! << 16) | (hasTwo ? bytes[whole + 1]! << 8 : 0);
+    out[at++] = ALPHABET[n >> 18]!;
+    out[at++] = ALPHABET[(n >> 12) & 63]!;
+    out[at++] = hasTwo ? ALPHABET[(n >> 6) & 63]! : PAD;
+    out[at++] = PAD;
+    column += 4;
+  }
+  if (column > 0) {
+    out[at++] = CR;
+    out[at] = LF;
   }
   return out;
 }

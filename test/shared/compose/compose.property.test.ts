@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildMessage, type Attachment, type Draft } from '../../../shared/compose/message.ts';
 import { findBareLineEnding } from '../../../shared/smtp/data.ts';
+import { base64Lines } from '../../../shared/compose/transfer-encoding.ts';
 import { decodeWithPostal, decodeWithShared, typedAsDecoded } from './decode.ts';
 
 const decoder = new TextDecoder('latin1');
@@ -174,6 +175,21 @@ describe('buildMessage (property)', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('writes any bytes as base64 lines of 76 that atob() reads back', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), (bytes) => {
+        const lines = decoder.decode(base64Lines(bytes)).split('\r\n');
+        expect(lines.pop()).toBe('');
+        for (const line of lines.slice(0, -1)) expect(line).toHaveLength(76);
+        const last = lines[lines.length - 1];
+        if (last !== undefined) expect(last.length).toBeGreaterThan(0);
+        const binary = atob(lines.join(''));
+        expect(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))).toEqual(bytes);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -15,6 +15,8 @@ import {
   type OriginalMessage,
 } from '../../../shared/compose/reply.ts';
 import { buildMessage } from '../../../shared/compose/message.ts';
+import * as compose from '../../../shared/compose/index.ts';
+import { readMessageHeaders } from '../../../shared/mail/index.ts';
 import { decodeWithPostal } from './decode.ts';
 
 const encoder = new TextEncoder();
@@ -259,5 +261,47 @@ describe('threadIds', () => {
     ['none in the body', 'Subject: x\r\n\r\nMessage-ID: <no@x>\r\n', null, []],
   ])('%s', (_name, raw, messageId, references) => {
     expect(threadIds(encoder.encode(raw))).toEqual({ messageId, references });
+  });
+});
+
+describe('a reply to a built message, through the public surface', () => {
+  it('threads on the original and quotes it, read back by postal-mime', async () => {
+    const first = compose.buildMessage({
+      from: { name: '张三', address: 'zs@example.cn' },
+      to: [{ name: 'Ann', address: 'ann@example.org' }],
+      cc: [{ name: 'Cy', address: 'cy@example.net' }],
+      subject: '周末计划',
+      text: '周六见？\nSee you Saturday?',
+      references: ['<root@example.cn>'],
+    });
+    const headers = readMessageHeaders(first.bytes);
+    const ids = compose.threadIds(first.bytes);
+    expect(ids).toEqual({ messageId: first.messageId, references: ['<root@example.cn>'] });
+    const read: OriginalMessage = {
+      subject: headers.subject,
+      from: headers.from,
+      replyTo: headers.replyTo,
+      to: headers.to,
+      cc: headers.cc,
+      ...ids,
+      date: 'Sat',
+      text: (await decodeWithPostal(first.bytes)).text,
+      raw: first.bytes,
+    };
+    const derived = compose.deriveReplyAll(read, {
+      attribution: '张三 写道：',
+      self: ['ann@example.org'],
+    });
+    const reply = compose.buildMessage({
+      ...derived,
+      from: { name: 'Ann', address: 'ann@example.org' },
+    });
+    const text = new TextDecoder().decode(reply.bytes);
+    expect(text).toContain(`\r\nIn-Reply-To: ${first.messageId}\r\n`);
+    expect(text).toContain(`\r\nReferences: <root@example.cn> ${first.messageId}\r\n`);
+    expect(reply.envelope.recipients).toEqual(['zs@example.cn', 'cy@example.net']);
+    const decoded = await decodeWithPostal(reply.bytes);
+    expect(decoded.subject).toBe('Re: 周末计划');
+    expect(decoded.text).toBe('\n\n张三 写道：\n> 周六见？\n> See you Saturday?\n');
   });
 });

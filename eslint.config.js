@@ -53,6 +53,22 @@ export default tseslint.config(
     },
   },
   {
+    // The message builder is pure text and bytes for the composer: it may use
+    // the SMTP codec's address rules, never the gateway's bridge code.
+    files: ['shared/compose/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noNodeOrDom,
+            { group: ['**/bridge/**'], message: 'shared/compose knows nothing of the gateway.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': [

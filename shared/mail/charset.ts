@@ -56,13 +56,16 @@ export const FALLBACK_ENCODING = 'windows-1252';
 
 /**
  * Raw 8-bit bytes as text: UTF-8 when valid (RFC 6532), else the charset the
- * message declares, else what browsers do with unlabelled bytes. ISO-2022-JP is
- * 7-bit and so valid UTF-8: its escape sequences tell it apart when declared.
+ * message declares, else what browsers do with unlabelled bytes. A message
+ * that declares UTF-8 and holds invalid bytes shows them as U+FFFD, as a
+ * browser does a page labelled UTF-8: broken bytes stay visibly broken rather
+ * than turn into plausible Latin text. ISO-2022-JP is 7-bit and so valid
+ * UTF-8: its escape sequences tell it apart when declared.
  */
 export function decodeRawBytes(bytes: Uint8Array, declared: string | null): string {
   if (declared === 'iso-2022-jp' && bytes.includes(0x1b)) return decodeText(bytes, declared);
   if (isValidUtf8(bytes)) return decodeText(bytes, 'utf-8');
-  return decodeText(bytes, declared && declared !== 'utf-8' ? declared : FALLBACK_ENCODING);
+  return decodeText(bytes, declared ?? FALLBACK_ENCODING);
 }
 
 // windows-1252 maps every byte to exactly one code point and leaves ASCII alone, so

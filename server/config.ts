@@ -10,14 +10,23 @@ import type { UpstreamTarget } from './upstream.ts';
 import { isPrivateAddress, isPublicBind } from './network.ts';
 import { LIMIT_KEYS, type Limits } from './config-keys.ts';
 import { ConfigError, Reader, type ConfigInput, type Source } from './config-reader.ts';
+import {
+  readSubmission,
+  SMTP_ENV_KEYS,
+  submissionFromEnv,
+  type SubmissionConfig,
+} from './smtp-config.ts';
 
 export { LIMIT_KEYS, helpText, type Limits } from './config-keys.ts';
 export { ConfigError, type ConfigInput } from './config-reader.ts';
+export type { SenderRule, SubmissionConfig } from './smtp-config.ts';
 
 /** One upstream POP3 server the browser may name by `id` (SECURITY.md item 8). */
 export interface UpstreamConfig extends UpstreamTarget {
   id: string;
   label: string;
+  /** Its submission server; absent: sending is not set up for this server. */
+  smtp?: SubmissionConfig;
 }
 
 /** Optional access control in front of the bridge (SECURITY.md item 4). */
@@ -148,10 +157,39 @@ function readMetrics(reader: Reader): MetricsConfig {
   return { host, ...(port !== undefined ? { port } : {}), ...(token ? { token } : {}) };
 }
 
+/** The PEM bundle named by `caFile`, checked to hold a certificate. */
+function readCa(reader: Reader, readFile: ConfigInput['readFile']): string | undefined {
+  const caFile = reader.string('caFile');
+  if (caFile === undefined) return undefined;
+  let ca: string;
+  try {
+    ca = readFile(caFile);
+  } catch (error) {
+    throw reader.error('caFile', `cannot read ${caFile}: ${(error as Error).message}`);
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+    throw reader.error('caFile', `${caFile} holds no PEM certificate`);
+  return ca;
+}
+
+function readSmtp(
+  outer: Reader,
+  name: (key: string) => string,
+  readFile: ConfigInput['readFile'],
+): SubmissionConfig | undefined {
+  const value = outer.raw('smtp');
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw outer.error('smtp', 'must be an object');
+  }
+  return readSubmission(new Reader(value as Source, name), readFile, readCa);
+}
+
 function readUpstream(
   source: Source,
   name: (key: string) => string,
   readFile: ConfigInput['readFile'],
+  smtpName: (key: string) => string = (key) => name(`smtp.${key}`),
 ): UpstreamConfig {
   const reader = new Reader(source, name);
   const at = (key: string, problem: string): ConfigError => reader.error(key, problem);
@@ -171,17 +209,7 @@ function readUpstream(
     throw at('port', '110 is plaintext POP3; use 995 or tls=starttls');
   if (mode === 'starttls' && port === 995)
     throw at('port', '995 is implicit TLS; use tls=implicit');
-  const caFile = reader.string('caFile');
-  let ca: string | undefined;
-  if (caFile !== undefined) {
-    try {
-      ca = readFile(caFile);
-    } catch (error) {
-      throw at('caFile', `cannot read ${caFile}: ${(error as Error).message}`);
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
-      throw at('caFile', `${caFile} holds no PEM certificate`);
-  }
+  const ca = readCa(reader, readFile);
   const servername = reader.string('servername');
   if (
     servername !== undefined &&
@@ -191,6 +219,7 @@ function readUpstream(
   }
   const label = reader.string('label') ?? host;
   if (label.length > 100) throw at('label', 'must be at most 100 characters');
+  const smtp = readSmtp(reader, smtpName, readFile);
   return {
     id,
     label,
@@ -199,12 +228,19 @@ function readUpstream(
     tls: mode,
     ...(ca ? { ca } : {}),
     ...(servername ? { servername } : {}),
+    ...(smtp ? { smtp } : {}),
   };
 }
 
 function readUpstreams(env: Reader, readFile: ConfigInput['readFile']): UpstreamConfig[] {
   const fromFile = env.raw('SERVERS');
   const fromEnv = env.string('POP3_HOST');
+  if (fromEnv === undefined && env.raw('SMTP_HOST') !== undefined) {
+    throw new ConfigError(
+      'SMTP_HOST',
+      'needs POP3_HOST (or an smtp object in CONFIG_FILE SERVERS)',
+    );
+  }
   if (fromFile !== undefined && fromEnv !== undefined) {
     throw new ConfigError(
       'POP3_HOST',
@@ -222,9 +258,11 @@ function readUpstreams(env: Reader, readFile: ConfigInput['readFile']): Upstream
           caFile: env.raw('POP3_CA_FILE'),
           servername: env.raw('POP3_SERVERNAME'),
           label: env.raw('POP3_LABEL'),
+          smtp: submissionFromEnv(env),
         },
         (key) => `POP3_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
         readFile,
+        (key) => SMTP_ENV_KEYS[key as keyof typeof SMTP_ENV_KEYS] ?? key,
       ),
     ];
   }

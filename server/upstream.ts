@@ -76,7 +76,7 @@ interface StepContext<T> {
  * Run one phase on `socket` with its own timer; any error, close or abort
  * rejects with this phase's code. `start` returns its own cleanup.
  */
-function step<T>(
+export function step<T>(
   socket: net.Socket,
   phase: UpstreamPhase,
   ms: number,
@@ -125,7 +125,7 @@ function step<T>(
   });
 }
 
-interface Line {
+export interface Line {
   /** The line including CRLF. */
   line: Uint8Array;
   /** Bytes that arrived after it in the same read. */
@@ -133,7 +133,7 @@ interface Line {
 }
 
 /** Hands each chunk to `onChunk` until the returned function is called. */
-type Subscribe = (onChunk: (chunk: Uint8Array) => boolean) => () => void;
+export type Subscribe = (onChunk: (chunk: Uint8Array) => boolean) => () => void;
 
 /**
  * A plaintext socket's chunks, with `readable` and `read()`: once unsubscribed
@@ -252,15 +252,57 @@ async function connected(
   socket.setNoDelay(true);
 }
 
-/** RFC 2595 in plaintext: read the greeting, send STLS, read +OK; returns the greeting. */
+/**
+ * What differs between the protocols the gateway speaks upstream: how the
+ * greeting is read, how TLS is asked for in plaintext, and an optional last
+ * step on the verified socket. Everything else (TCP, TLS, timeouts, error
+ * mapping) is connectWith's.
+ */
+export interface UpstreamDialect {
+  /** Read and check the greeting: in plaintext for STARTTLS, else after the handshake. */
+  readGreeting(
+    socket: net.Socket,
+    chunks: Subscribe,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<Line>;
+  /** In plaintext, after the greeting: ask for TLS; throws unless the server agreed cleanly. */
+  requestTls(
+    raw: net.Socket,
+    chunks: Subscribe,
+    greeting: Line,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /**
+   * On the verified socket, before handing over: may talk to the server and
+   * return the greeting to hand over instead (SMTP XCLIENT's new 220).
+   */
+  prepare?(
+    secure: tls.TLSSocket,
+    chunks: Subscribe,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<Line | undefined>;
+}
+
+const POP3_DIALECT: UpstreamDialect = {
+  async readGreeting(socket, chunks, ms, signal) {
+    const greeting = await readLine(socket, chunks, 'greeting', ms, signal);
+    checkGreeting(greeting);
+    return greeting;
+  },
+  requestTls: negotiateStls,
+};
+
+/** RFC 2595 in plaintext, after the greeting: send STLS, read +OK. */
 async function negotiateStls(
   raw: net.Socket,
+  chunks: Subscribe,
+  greeting: Line,
   ms: number,
   signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
-  const chunks = plaintextChunks(raw);
-  const greeting = await readLine(raw, chunks, 'greeting', ms, signal);
-  checkGreeting(greeting);
+): Promise<void> {
   // RFC 2595 §4 and CVE-2021-23953-class injection: nothing may follow the
   // greeting before our command, and nothing may follow the +OK before the
   // handshake. Such bytes are refused, never relayed.
@@ -275,16 +317,29 @@ async function negotiateStls(
   if (reply.rest.length > 0) {
     throw upstreamError('UPSTREAM_STLS_FAILED', 'bytes after the STLS reply', 'stls');
   }
-  return greeting.line;
 }
 
 /**
  * Connect, verify TLS and read the greeting. Plaintext is never an option:
  * every path ends in a verified TLS socket or an UpstreamError.
  */
-export async function connectUpstream(
+export function connectUpstream(
   target: UpstreamTarget,
-  options: { timeouts?: Partial<UpstreamTimeouts>; signal?: AbortSignal } = {},
+  options: ConnectOptions = {},
+): Promise<UpstreamConnection> {
+  return connectWith(POP3_DIALECT, target, options);
+}
+
+export interface ConnectOptions {
+  timeouts?: Partial<UpstreamTimeouts>;
+  signal?: AbortSignal;
+}
+
+/** connectUpstream for any dialect: the one path to a verified TLS socket. */
+export async function connectWith(
+  dialect: UpstreamDialect,
+  target: UpstreamTarget,
+  options: ConnectOptions = {},
 ): Promise<UpstreamConnection> {
   const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
   const { signal } = options;
@@ -323,7 +378,10 @@ export async function connectUpstream(
       raw = net.connect({ host: target.host, port: target.port });
       raw.on('error', ignoreLateErrors);
       await connected(raw, timeouts.connectMs, signal);
-      plainGreeting = await negotiateStls(raw, timeouts.greetingMs, signal);
+      const chunks = plaintextChunks(raw);
+      const plain = await dialect.readGreeting(raw, chunks, timeouts.greetingMs, signal);
+      await dialect.requestTls(raw, chunks, plain, timeouts.greetingMs, signal);
+      plainGreeting = plain.line;
       socket = tls.connect({ ...tlsOptions, socket: raw });
       socket.on('error', ignoreLateErrors);
       socket.on('data', feed.deliver);
@@ -340,17 +398,20 @@ export async function connectUpstream(
     });
     let greeting = plainGreeting;
     if (greeting === undefined) {
-      const read = await readLine(
+      const read = await dialect.readGreeting(
         secure,
         feedChunks(feed),
-        'greeting',
         timeouts.greetingMs,
         signal,
       );
-      checkGreeting(read);
       // Whatever followed the greeting reaches the caller's sink first.
       feed.unshift(read.rest);
       greeting = read.line;
+    }
+    const replaced = await dialect.prepare?.(secure, feedChunks(feed), timeouts.greetingMs, signal);
+    if (replaced) {
+      feed.unshift(replaced.rest);
+      greeting = replaced.line;
     }
     return {
       socket: secure,

@@ -1,7 +1,7 @@
-// One browser WebSocket ↔ one verified TLS POP3 connection: the open
-// handshake, the line guard on client→server bytes, the auth watch on
-// server→client bytes until TRANSACTION, backpressure both ways, quotas,
-// idle and lifetime timers, and symmetric teardown. Never sends a POP3
+// One browser WebSocket ↔ one verified TLS connection, POP3 or SMTP
+// submission: the open handshake, backpressure both ways, quotas, idle and
+// lifetime timers, and symmetric teardown for both; for POP3 the line guard
+// and auth watch, for SMTP the SmtpSession (smtp-relay.ts). Never sends a
 // command of its own (SECURITY.md amendment to item 19: no QUIT on idle).
 
 import type { TLSSocket } from 'node:tls';
@@ -10,7 +10,7 @@ import { AuthWatch, type AttemptOutcome, type AuthEvent } from '../shared/bridge
 import { decodeClientMessage, encodeGatewayMessage } from '../shared/bridge/codec.ts';
 import { LineGuard, type CheckedLine } from '../shared/bridge/line-guard.ts';
 import type { BridgeError } from '../shared/bridge/errors.ts';
-import type { GatewayMessage } from '../shared/bridge/messages.ts';
+import type { GatewayMessage, Service } from '../shared/bridge/messages.ts';
 import type { Config, UpstreamConfig } from './config.ts';
 import { sessionEnding, type SessionErrorCode } from './errors.ts';
 import { logAuthFailure, logSessionClose, logSessionOpen, type Logger } from './logging.ts';
@@ -18,7 +18,10 @@ import type { Metrics } from './metrics.ts';
 import { addressKey } from './network.ts';
 import type { Attempt, AttemptRefusal, Ban, Throttle } from './throttle.ts';
 import { Downstream } from './downstream.ts';
-import { connectUpstream } from './upstream.ts';
+import type { SendQuota } from './send-quota.ts';
+import { connectSubmission } from './smtp-upstream.ts';
+import { SmtpSession } from './smtp-relay.ts';
+import { connectUpstream, type UpstreamConnection } from './upstream.ts';
 import { UpstreamError } from './upstream-errors.ts';
 
 export interface RelayDeps {
@@ -26,7 +29,9 @@ export interface RelayDeps {
   logger: Logger;
   metrics: Metrics;
   throttle: Throttle;
+  sendQuota: SendQuota;
   connect?: typeof connectUpstream;
+  connectSubmission?: typeof connectSubmission;
   /** Called once, after the WebSocket closed and the upstream is destroyed. */
   onEnd: (relay: Relay) => void;
 }
@@ -69,6 +74,8 @@ export class Relay {
   private readonly timers: NodeJS.Timeout[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly downstream: Downstream;
+  /** Set when the session is SMTP submission; then the POP3 guard and watch stay idle. */
+  private smtp: SmtpSession | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -137,28 +144,37 @@ export class Relay {
       const message = decodeClientMessage((data as Buffer).toString('utf8'));
       if (message instanceof Error) return this.fail(message.code, message.message);
       clearTimeout(this.timers[0]);
-      void this.open(message.server);
+      void this.open(message.server, message.service ?? 'pop3');
       return;
     }
     if (this.state === 'closing' || this.state === 'closed') return;
     this.fail('BRIDGE_BAD_MESSAGE', isBinary ? 'POP3 bytes before "opened"' : 'unexpected text');
   }
 
-  private async open(serverId: string): Promise<void> {
+  private async open(serverId: string, service: Service): Promise<void> {
     const target = this.deps.config.upstreams.find((upstream) => upstream.id === serverId);
     if (!target) return this.fail('GATEWAY_UNKNOWN_SERVER');
+    // docs/security.md #62: only the submission host configured for this server.
+    if (service === 'smtp' && !target.smtp) return this.fail('GATEWAY_SENDING_OFF');
     this.state = 'connecting';
     this.target = target;
     const { limits } = this.deps.config;
     try {
-      const connection = await (this.deps.connect ?? connectUpstream)(target, {
+      const options = {
         signal: this.abort.signal,
         timeouts: {
           connectMs: limits.connectTimeoutMs,
           handshakeMs: limits.handshakeTimeoutMs,
           greetingMs: limits.greetingTimeoutMs,
         },
-      });
+      };
+      const connection: UpstreamConnection =
+        service === 'smtp' && target.smtp
+          ? await (this.deps.connectSubmission ?? connectSubmission)(target.smtp, {
+              ...options,
+              clientIp: this.context.ip,
+            })
+          : await (this.deps.connect ?? connectUpstream)(target, options);
       if (this.state !== 'connecting') {
         connection.socket.destroy();
         return;
@@ -168,10 +184,16 @@ export class Relay {
       this.state = 'open';
       this.deps.metrics.upstreamConnected(target.id, connection.connectMs / 1000);
       logSessionOpen(this.deps.logger, { ...this.facts(), connectMs: connection.connectMs });
+      if (service === 'smtp') {
+        this.isWatching = false;
+        this.smtp = new SmtpSession(this.smtpHost(target), limits);
+      }
       this.sendControl({ type: 'opened', v: 1, server: target.id, tls: this.tls });
       this.bytesDown += connection.greeting.length;
       this.deps.metrics.bytes('down', connection.greeting.length);
-      this.downstream.push(connection.greeting);
+      // The SMTP guard reads the greeting as the first reply it awaits.
+      if (this.smtp) this.smtp.onServerBytes(connection.greeting);
+      else this.downstream.push(connection.greeting);
       this.downstream.setSource(connection.socket);
       this.wireUpstream(connection.socket);
       connection.receive((bytes) => this.onServerBytes(bytes));
@@ -200,8 +222,8 @@ export class Relay {
       if (this.state !== 'open') return;
       this.downstream.flush();
       this.closedByUpstream = true;
-      // After the user's own QUIT (RFC 1939 §6) the server hangs up: a normal end.
-      if (this.hasSentQuit) {
+      // After the user's own QUIT (RFC 1939 §6, RFC 5321 §4.1.1.10) the server hangs up: a normal end.
+      if (this.hasSentQuit || this.smtp?.hasQuit) {
         this.state = 'closing';
         this.ws.close(1000, 'bye');
       } else this.fail('UPSTREAM_CLOSED');
@@ -213,6 +235,7 @@ export class Relay {
     this.bytesUp += bytes.length;
     this.deps.metrics.bytes('up', bytes.length);
     if (this.bytesUp > this.deps.config.limits.maxBytesUp) return this.fail('GATEWAY_QUOTA');
+    if (this.smtp) return this.smtp.onClientBytes(bytes);
     const result = this.guard.push(bytes);
     if (result.error) return this.fail(result.error.code, result.error.message);
     this.outbox.push(...result.lines);
@@ -234,7 +257,7 @@ export class Relay {
         out.push(this.outbox.shift()!.bytes);
         continue;
       }
-      if (typeof verdict === 'number') this.hold(verdict);
+      if (typeof verdict === 'number') this.hold(verdict, () => this.relayOutbox());
       break;
     }
     if (out.length > 0 && this.upstream && !this.upstream.destroyed) this.writeUp(out);
@@ -279,13 +302,13 @@ export class Relay {
   }
 
   /** The growing delay after failed logins: hold this line and every later one. */
-  private hold(ms: number): void {
+  private hold(ms: number, then: () => void): void {
     this.ws.pause();
     this.holdTimer = setTimeout(() => {
       this.holdTimer = undefined;
       if (this.state !== 'open') return;
       if (!this.isClientPaused) this.ws.resume();
-      this.relayOutbox();
+      then();
     }, ms);
     this.timers.push(this.holdTimer);
   }
@@ -304,6 +327,7 @@ export class Relay {
    * as that account from an address that may no longer try it, ends now.
    */
   onBan(ban: Ban): void {
+    if (this.smtp) return this.smtp.onBan(ban);
     if (!this.isWatching || this.state !== 'open') return;
     const { ip } = this.context;
     const target = this.target?.id ?? '';
@@ -321,6 +345,7 @@ export class Relay {
     this.bytesDown += chunk.length;
     this.deps.metrics.bytes('down', chunk.length);
     if (this.bytesDown > this.deps.config.limits.maxBytesDown) return this.fail('GATEWAY_QUOTA');
+    if (this.smtp) return this.smtp.onServerBytes(chunk);
     if (this.isWatching) {
       const { events, error } = this.watch.receive(chunk.slice());
       // What the server said reaches the browser before any ban it causes.
@@ -372,7 +397,29 @@ export class Relay {
       ip: this.context.ip,
       origin: this.context.origin,
       target: this.target?.id,
+      ...(this.smtp ? { service: 'smtp' as const } : {}),
       ...(this.tls ? { tls: this.tls } : {}),
+    };
+  }
+
+  /** The narrow view of this relay an SmtpSession works through. */
+  private smtpHost(target: UpstreamConfig): ConstructorParameters<typeof SmtpSession>[0] {
+    const isOpen = (): boolean => this.state === 'open';
+    return {
+      sid: this.sid,
+      ip: this.context.ip,
+      target,
+      deps: this.deps,
+      get isOpen() {
+        return isOpen();
+      },
+      writeUp: (out) => {
+        if (out.length > 0 && this.upstream && !this.upstream.destroyed) this.writeUp(out);
+      },
+      pushDown: (bytes) => this.downstream.push(bytes),
+      fail: (code, detail) => this.fail(code, detail),
+      hold: (ms, then) => this.hold(ms, then),
+      setUser: (user) => (this.user = user),
     };
   }
 
@@ -391,6 +438,7 @@ export class Relay {
         this.errorCode === 'BRIDGE_SERVER_PROTOCOL' ||
         this.errorCode === 'GATEWAY_GOING_AWAY');
     this.settleAll(isServerSide || this.closedByUpstream ? 'neutral' : 'failed');
+    this.smtp?.finish(isServerSide || this.closedByUpstream);
     this.deps.metrics.sessionClosed(code, reason || String(code));
     logSessionClose(this.deps.logger, {
       ...this.facts(),

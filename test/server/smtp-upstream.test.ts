@@ -3,7 +3,7 @@
 // greeting; it drops what a server (or an injector) sends between 220 and
 // the handshake (CVE-2011-0411 class); certificates are always verified.
 
-import net from 'node:net';
+import type net from 'node:net';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmissionConfig } from '../../server/smtp-config.ts';

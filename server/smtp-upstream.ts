@@ -12,13 +12,11 @@ import { SmtpReplyParser, type SmtpReply } from '../shared/smtp/reply-parser.ts'
 import type { SubmissionConfig } from './smtp-config.ts';
 import {
   connectWith,
-  step,
   type ConnectOptions,
-  type Line,
-  type Subscribe,
   type UpstreamConnection,
   type UpstreamDialect,
 } from './upstream.ts';
+import { step, type Line, type Subscribe } from './upstream-steps.ts';
 import { upstreamError, type UpstreamPhase } from './upstream-errors.ts';
 
 /** A greeting or EHLO reply is a few dozen lines; anything larger is refused, not buffered. */

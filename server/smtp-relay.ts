@@ -2,46 +2,27 @@
 // SmtpGuard, every server byte through its reply watch; AUTH attempts counted
 // in the same throttle as POP3 logins, messages counted against the hourly
 // caps at MAIL, one log line per message. The Relay owns the sockets, timers,
-// backpressure and teardown; this module sees only the narrow SmtpHost.
+// backpressure and teardown; this module sees only the SessionHost.
 
 import { accountKey } from '../shared/bridge/sasl-user.ts';
 import { SmtpGuard, type SmtpGuardEvent } from '../shared/bridge/smtp-guard.ts';
-import type { Limits, UpstreamConfig } from './config.ts';
-import type { SessionErrorCode } from './errors.ts';
-import { logAuthFailure, logMessage, type Logger } from './logging.ts';
-import type { Metrics } from './metrics.ts';
+import type { Limits } from './config.ts';
+import { logAuthFailure, logMessage } from './logging.ts';
 import { addressKey } from './network.ts';
-import type { SendQuota } from './send-quota.ts';
-import type { Attempt, Ban, Throttle } from './throttle.ts';
+import type { ProtocolSession, SessionHost } from './relay-session.ts';
+import type { Attempt, Ban } from './throttle.ts';
 
 /** RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
 const MAX_DATA_LINE = 1000;
 
-/** What the Relay lends the SMTP session; nothing else of it is reachable. */
-export interface SmtpHost {
-  readonly sid: string;
-  readonly ip: string;
-  readonly target: UpstreamConfig;
-  readonly deps: { logger: Logger; metrics: Metrics; throttle: Throttle; sendQuota: SendQuota };
-  readonly isOpen: boolean;
-  /** Bytes to the server, in order; the host applies backpressure. */
-  writeUp(out: readonly Uint8Array[]): void;
-  /** Bytes to the browser. */
-  pushDown(bytes: Uint8Array): void;
-  fail(code: SessionErrorCode, detail?: string): void;
-  /** Read no more browser frames for `ms`, then call `then` (the login delay). */
-  hold(ms: number, then: () => void): void;
-  setUser(user: string): void;
-}
-
-export class SmtpSession {
+export class SmtpSession implements ProtocolSession {
   private readonly guard: SmtpGuard;
   /** Login attempts relayed and not yet answered (one at a time: the guard waits for 334/235/535). */
   private readonly attempts: Attempt[] = [];
   private user: string | undefined;
 
   constructor(
-    private readonly host: SmtpHost,
+    private readonly host: SessionHost,
     limits: Pick<Limits, 'smtpMaxRecipients' | 'smtpMaxMessageBytes'>,
   ) {
     this.guard = new SmtpGuard({
@@ -101,6 +82,11 @@ export class SmtpSession {
       return this.host.fail('GATEWAY_BANNED', `retry after ${verdict.retryAfterS} s`);
     this.attempts.push(verdict.attempt);
     this.host.writeUp(out);
+  }
+
+  /** The guard reads the greeting as the first reply it awaits. */
+  greet(greeting: Uint8Array): void {
+    this.onServerBytes(greeting);
   }
 
   /** Server bytes; `chunk` is a reused view (the guard copies what it keeps). */

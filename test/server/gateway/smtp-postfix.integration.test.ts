@@ -256,6 +256,26 @@ describe('through the gateway to Postfix', () => {
     }
   });
 
+  it('with SMTP_XCLIENT, sends no XCLIENT to a server that does not offer it', async () => {
+    const smtp = { ...server('x', postfix.implicitPort, 'implicit').smtp!, isXclient: true };
+    const harness = await startGateway({
+      upstreams: [
+        upstream('x', { host: dovecot.host, port: dovecot.implicitPort }, dovecot.ca, { smtp }),
+      ],
+    });
+    try {
+      // Postfix answers an unauthorized XCLIENT with 550, which would end the
+      // session (UPSTREAM_XCLIENT_FAILED): opening and signing in prove none was sent.
+      const client = await openSmtp(harness, 'x');
+      expect(client.received.match(/^220 /gm)).toHaveLength(1);
+      await signIn(client, ALICE.name, ALICE.password);
+      expect(await postfix.log()).not.toMatch(/XCLIENT/i);
+      client.ws.close();
+    } finally {
+      await harness.close();
+    }
+  });
+
   it('refuses SMTP for a server without a submission server, connecting nowhere', async () => {
     const harness = await gateway();
     try {

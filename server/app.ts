@@ -121,7 +121,13 @@ export function createApp(options: AppOptions): express.Express {
   }
   app.get(`${base}api/config`, (_request, response) => {
     response.set('Cache-Control', 'no-store').json({
-      servers: config.upstreams.map(({ id, label }) => ({ id, label })),
+      // Whether sending is set up and how the sender address is made; never
+      // a host, a port or a secret (docs/security.md #62).
+      servers: config.upstreams.map(({ id, label, smtp }) => ({
+        id,
+        label,
+        smtp: smtp ? { isEnabled: true, sender: smtp.sender } : { isEnabled: false },
+      })),
       ...(config.demo ? { demo: config.demo } : {}),
     });
   });

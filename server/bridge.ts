@@ -13,6 +13,7 @@ import { createRefusalLog, MAX_LOGGED_FIELD, type Logger } from './logging.ts';
 import type { Metrics } from './metrics.ts';
 import { clientAddress, compileTrust } from './network.ts';
 import { Relay, type RelayDeps } from './relay.ts';
+import { SendQuota } from './send-quota.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface BridgeOptions {
@@ -21,6 +22,9 @@ export interface BridgeOptions {
   metrics: Metrics;
   throttle: Throttle;
   connect?: RelayDeps['connect'];
+  connectSubmission?: RelayDeps['connectSubmission'];
+  /** The clock of the hourly send caps (tests: fake time). */
+  now?: () => number;
 }
 
 export interface Bridge {
@@ -79,7 +83,9 @@ export function createBridge(options: BridgeOptions): Bridge {
     logger,
     metrics,
     throttle,
+    sendQuota: new SendQuota(limits, options.now),
     ...(options.connect ? { connect: options.connect } : {}),
+    ...(options.connectSubmission ? { connectSubmission: options.connectSubmission } : {}),
   };
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {

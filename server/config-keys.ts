@@ -30,6 +30,10 @@ export interface Limits {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   maxHeadersCount: number;
+  smtpMaxRecipients: number;
+  smtpMaxMessageBytes: number;
+  smtpMessagesPerUserHour: number;
+  smtpMessagesPerAddressHour: number;
 }
 
 export interface LimitKey {
@@ -113,6 +117,25 @@ export const LIMIT_KEYS: readonly LimitKey[] = [
   limit('HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 10_000, 100, 120_000, 'slowloris (item 22)'),
   limit('REQUEST_TIMEOUT_MS', 'requestTimeoutMs', 30_000, 100, 600_000, ''),
   limit('MAX_HEADERS_COUNT', 'maxHeadersCount', 50, 10, 2000, ''),
+  // docs/security.md #65. RFC 5321 §4.5.3.1.8: a server must take 100 recipients.
+  limit('SMTP_MAX_RECIPIENTS', 'smtpMaxRecipients', 100, 1, 1000, 'recipients per message'),
+  limit(
+    'SMTP_MAX_MESSAGE_BYTES',
+    'smtpMaxMessageBytes',
+    25 * MIB,
+    1 * KIB,
+    1 * GIB,
+    "message size; never above the server's SIZE",
+  ),
+  limit('SMTP_MESSAGES_PER_USER_HOUR', 'smtpMessagesPerUserHour', 100, 1, 100_000, 'per user'),
+  limit(
+    'SMTP_MESSAGES_PER_ADDRESS_HOUR',
+    'smtpMessagesPerAddressHour',
+    200,
+    1,
+    100_000,
+    'messages per client address per hour',
+  ),
 ];
 
 /** `--help`: every setting the gateway reads. */
@@ -128,8 +151,16 @@ export function helpText(): string {
     ['POP3_SERVERNAME', 'certificate name to verify (default POP3_HOST)'],
     ['POP3_LABEL', 'name shown on the sign-in page (default POP3_HOST)'],
     ['POP3_ID', 'server id the browser sends (main)'],
+    ['SMTP_HOST', 'submission server for POP3_HOST; none: sending is not set up'],
+    ['SMTP_PORT', '465 (implicit TLS, RFC 8314) or 587 with SMTP_TLS=starttls; never 25'],
+    ['SMTP_TLS', 'implicit (default) or starttls (done by the gateway, RFC 3207)'],
+    ['SMTP_CA_FILE', 'PEM file of CAs to trust for the submission server'],
+    ['SMTP_SERVERNAME', 'certificate name to verify (default SMTP_HOST)'],
+    ['SMTP_FROM', 'sender template such as %u@example.org (default: the user name)'],
+    ['SMTP_XCLIENT', '1: tell the server the client address (Postfix XCLIENT)'],
     ['CONFIG_FILE', 'JSON file with any of these keys, and SERVERS: [{id,label,host,port,'],
-    ['', '  tls,caFile,servername}] for several upstreams; the environment wins'],
+    ['', '  tls,caFile,servername,smtp:{host,port,tls,caFile,servername,from,'],
+    ['', '  xclient}}] for several upstreams; the environment wins'],
     ['TRUST_PROXY', 'addresses/CIDRs of your reverse proxies (e.g. loopback, 10.0.0.5);'],
     ['', '  X-Forwarded-For and ACCESS_HEADER are believed only from these'],
     ['ALLOWED_ORIGINS', 'comma-separated exact origins, e.g. https://mail.example.org'],

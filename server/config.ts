@@ -3,21 +3,24 @@
 // Every error names its key. Reads no process state itself: main.ts passes
 // the environment and a file reader in.
 
-import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
-import { SERVER_ID } from '../shared/bridge/codec.ts';
 import type { UpstreamTarget } from './upstream.ts';
 import { isPrivateAddress, isPublicBind } from './network.ts';
 import { LIMIT_KEYS, type Limits } from './config-keys.ts';
 import { ConfigError, Reader, type ConfigInput, type Source } from './config-reader.ts';
+import { readUpstreams } from './config-upstreams.ts';
+import type { SubmissionConfig } from './smtp-config.ts';
 
 export { LIMIT_KEYS, helpText, type Limits } from './config-keys.ts';
 export { ConfigError, type ConfigInput } from './config-reader.ts';
+export type { SenderRule, SubmissionConfig } from './smtp-config.ts';
 
 /** One upstream POP3 server the browser may name by `id` (SECURITY.md item 8). */
 export interface UpstreamConfig extends UpstreamTarget {
   id: string;
   label: string;
+  /** Its submission server; absent: sending is not set up for this server. */
+  smtp?: SubmissionConfig;
 }
 
 /** Optional access control in front of the bridge (SECURITY.md item 4). */
@@ -146,102 +149,6 @@ function readMetrics(reader: Reader): MetricsConfig {
     );
   }
   return { host, ...(port !== undefined ? { port } : {}), ...(token ? { token } : {}) };
-}
-
-function readUpstream(
-  source: Source,
-  name: (key: string) => string,
-  readFile: ConfigInput['readFile'],
-): UpstreamConfig {
-  const reader = new Reader(source, name);
-  const at = (key: string, problem: string): ConfigError => reader.error(key, problem);
-  const id = reader.string('id') ?? 'main';
-  if (!SERVER_ID.test(id))
-    throw at('id', 'must be lower-case letters, digits, "-" or "_" (max 64)');
-  const host = reader.string('host');
-  if (!host || !/^[A-Za-z0-9.:_-]{1,253}$/.test(host))
-    throw at('host', 'must be a host name or IP address');
-  const mode = reader.string('tls', 'implicit');
-  if (mode !== 'implicit' && mode !== 'starttls')
-    throw at('tls', 'must be "implicit" or "starttls"');
-  const port = reader.int('port', mode === 'implicit' ? 995 : 110, 1, 65535);
-  // SECURITY.md 11: implicit TLS on the plaintext port is a misconfiguration,
-  // and 995 never speaks STLS (RFC 8314 §3.3).
-  if (mode === 'implicit' && port === 110)
-    throw at('port', '110 is plaintext POP3; use 995 or tls=starttls');
-  if (mode === 'starttls' && port === 995)
-    throw at('port', '995 is implicit TLS; use tls=implicit');
-  const caFile = reader.string('caFile');
-  let ca: string | undefined;
-  if (caFile !== undefined) {
-    try {
-      ca = readFile(caFile);
-    } catch (error) {
-      throw at('caFile', `cannot read ${caFile}: ${(error as Error).message}`);
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
-      throw at('caFile', `${caFile} holds no PEM certificate`);
-  }
-  const servername = reader.string('servername');
-  if (
-    servername !== undefined &&
-    (isIP(servername) || !/^[A-Za-z0-9.-]{1,253}$/.test(servername))
-  ) {
-    throw at('servername', 'must be a DNS name');
-  }
-  const label = reader.string('label') ?? host;
-  if (label.length > 100) throw at('label', 'must be at most 100 characters');
-  return {
-    id,
-    label,
-    host,
-    port,
-    tls: mode,
-    ...(ca ? { ca } : {}),
-    ...(servername ? { servername } : {}),
-  };
-}
-
-function readUpstreams(env: Reader, readFile: ConfigInput['readFile']): UpstreamConfig[] {
-  const fromFile = env.raw('SERVERS');
-  const fromEnv = env.string('POP3_HOST');
-  if (fromFile !== undefined && fromEnv !== undefined) {
-    throw new ConfigError(
-      'POP3_HOST',
-      'set the upstream in POP3_* or in CONFIG_FILE SERVERS, not both',
-    );
-  }
-  if (fromEnv !== undefined) {
-    return [
-      readUpstream(
-        {
-          id: env.raw('POP3_ID'),
-          host: fromEnv,
-          port: env.raw('POP3_PORT'),
-          tls: env.raw('POP3_TLS'),
-          caFile: env.raw('POP3_CA_FILE'),
-          servername: env.raw('POP3_SERVERNAME'),
-          label: env.raw('POP3_LABEL'),
-        },
-        (key) => `POP3_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
-        readFile,
-      ),
-    ];
-  }
-  if (fromFile === undefined) return [];
-  if (!Array.isArray(fromFile)) throw new ConfigError('SERVERS', 'must be an array of servers');
-  const upstreams = fromFile.map((entry: unknown, index) => {
-    if (typeof entry !== 'object' || entry === null)
-      throw new ConfigError(`SERVERS[${index}]`, 'must be an object');
-    return readUpstream(entry as Source, (key) => `SERVERS[${index}].${key}`, readFile);
-  });
-  const ids = new Set<string>();
-  for (const [index, upstream] of upstreams.entries()) {
-    if (ids.has(upstream.id))
-      throw new ConfigError(`SERVERS[${index}].id`, `duplicate id "${upstream.id}"`);
-    ids.add(upstream.id);
-  }
-  return upstreams;
 }
 
 /** Parse and validate; throws ConfigError naming the key. */

@@ -18,6 +18,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** Replaces connectUpstream (tests: a connect spy). */
   connect?: BridgeOptions['connect'];
+  /** Replaces connectSubmission (tests: a connect spy). */
+  connectSubmission?: BridgeOptions['connectSubmission'];
   /** Clock for the throttle (tests). */
   now?: () => number;
 }
@@ -47,6 +49,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     throttle,
     ...(options.connect ? { connect: options.connect } : {}),
+    ...(options.connectSubmission ? { connectSubmission: options.connectSubmission } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const trust = compileTrust(config.trustProxy);
   const app = createApp({

@@ -34,6 +34,8 @@ export interface SessionFacts {
   ip: string;
   origin: string | undefined;
   target: string | undefined;
+  /** Absent for POP3. */
+  service?: 'smtp';
   tls?: { protocol: string; cipher: string };
 }
 
@@ -70,6 +72,25 @@ export function logAuthFailure(
     { event: 'auth_failed', ...facts, user },
     `pop3gw: auth failed for user=${user} target=${facts.target} from ${facts.ip}`,
   );
+}
+
+/**
+ * docs/security.md #66: one line per message sent through the gateway.
+ * Counts and codes only: never an address, a subject, a body or a secret.
+ */
+export function logMessage(
+  logger: Logger,
+  facts: {
+    sid: string;
+    ip: string;
+    target: string;
+    recipients: number;
+    size: number;
+    result: 'accepted' | 'refused';
+    replyCode: number;
+  },
+): void {
+  logger.info({ event: 'smtp_message', ...facts }, 'message submitted');
 }
 
 export interface RefusedUpgrade {

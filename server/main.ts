@@ -4,7 +4,14 @@
 
 import { readFileSync } from 'node:fs';
 import { ConfigError, helpText, loadConfig, type Config } from './config.ts';
-import { DEMO_USER, startDemoServer, type DemoServer } from './demo/index.ts';
+import {
+  DEMO_DOMAIN,
+  DEMO_USER,
+  startDemoServer,
+  startDemoSubmission,
+  type DemoServer,
+  type DemoSubmission,
+} from './demo/index.ts';
 import { createGateway } from './gateway.ts';
 import { createLogger } from './logging.ts';
 import { describeStartupFailure, type StartupStep } from './startup-failure.ts';
@@ -41,8 +48,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   for (const warning of config.warnings) console.warn(`Warning: ${warning}`);
   let demo: DemoServer | undefined;
+  let submission: DemoSubmission | undefined;
   if (config.upstreams.length === 0) {
     demo = await step('demo', config, () => startDemoServer());
+    const pop3 = demo;
+    submission = await step('demo', config, () => startDemoSubmission(pop3));
     config = {
       ...config,
       upstreams: [
@@ -54,13 +64,24 @@ async function main(): Promise<void> {
           tls: 'implicit',
           ca: demo.ca,
           servername: demo.servername,
+          smtp: {
+            host: submission.host,
+            port: submission.port,
+            tls: 'implicit',
+            ca: demo.ca,
+            servername: demo.servername,
+            sender: { kind: 'template', template: `%u@${DEMO_DOMAIN}` },
+            isXclient: false,
+          },
         },
       ],
       demo: { username: DEMO_USER.name, password: DEMO_USER.password },
     };
     console.log(
       `No POP3_HOST configured: running the embedded demo POP3 server on ${demo.host}:${demo.port}` +
-        ` (user "${DEMO_USER.name}", password "${DEMO_USER.password}"). Run with --help to configure.`,
+        ` (user "${DEMO_USER.name}", password "${DEMO_USER.password}") and its submission server on` +
+        ` ${submission.host}:${submission.port} (mail to ${DEMO_USER.name}@${DEMO_DOMAIN} comes back).` +
+        ' Run with --help to configure.',
     );
   }
   const gateway = createGateway({ config, logger });
@@ -78,6 +99,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: closing sessions (up to ${config.limits.shutdownGraceMs} ms)…`);
     void gateway
       .shutdown()
+      .then(() => submission?.close())
       .then(() => demo?.close())
       .then(() => process.exit(0));
   };

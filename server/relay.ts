@@ -1,24 +1,26 @@
-// One browser WebSocket ↔ one verified TLS POP3 connection: the open
-// handshake, the line guard on client→server bytes, the auth watch on
-// server→client bytes until TRANSACTION, backpressure both ways, quotas,
-// idle and lifetime timers, and symmetric teardown. Never sends a POP3
-// command of its own (SECURITY.md amendment to item 19: no QUIT on idle).
+// One browser WebSocket ↔ one verified TLS connection, POP3 or SMTP
+// submission: the open handshake, backpressure both ways, quotas, idle and
+// lifetime timers, login delays and symmetric teardown, the same for both;
+// what the bytes may be is the protocol side's (pop3-relay.ts,
+// smtp-relay.ts). Never sends a command of its own (SECURITY.md amendment
+// to item 19: no QUIT on idle).
 
 import type { TLSSocket } from 'node:tls';
 import { WebSocket, type RawData } from 'ws';
-import { AuthWatch, type AttemptOutcome, type AuthEvent } from '../shared/bridge/auth-watch.ts';
 import { decodeClientMessage, encodeGatewayMessage } from '../shared/bridge/codec.ts';
-import { LineGuard, type CheckedLine } from '../shared/bridge/line-guard.ts';
-import type { BridgeError } from '../shared/bridge/errors.ts';
-import type { GatewayMessage } from '../shared/bridge/messages.ts';
+import type { GatewayMessage, Service } from '../shared/bridge/messages.ts';
 import type { Config, UpstreamConfig } from './config.ts';
 import { sessionEnding, type SessionErrorCode } from './errors.ts';
-import { logAuthFailure, logSessionClose, logSessionOpen, type Logger } from './logging.ts';
+import { logSessionClose, logSessionOpen, type Logger } from './logging.ts';
 import type { Metrics } from './metrics.ts';
-import { addressKey } from './network.ts';
-import type { Attempt, AttemptRefusal, Ban, Throttle } from './throttle.ts';
+import type { Ban, Throttle } from './throttle.ts';
 import { Downstream } from './downstream.ts';
-import { connectUpstream } from './upstream.ts';
+import type { SendQuota } from './send-quota.ts';
+import { connectSubmission } from './smtp-upstream.ts';
+import { Pop3Session } from './pop3-relay.ts';
+import type { ProtocolSession, SessionHost } from './relay-session.ts';
+import { SmtpSession } from './smtp-relay.ts';
+import { connectUpstream, type UpstreamConnection } from './upstream.ts';
 import { UpstreamError } from './upstream-errors.ts';
 
 export interface RelayDeps {
@@ -26,7 +28,9 @@ export interface RelayDeps {
   logger: Logger;
   metrics: Metrics;
   throttle: Throttle;
+  sendQuota: SendQuota;
   connect?: typeof connectUpstream;
+  connectSubmission?: typeof connectSubmission;
   /** Called once, after the WebSocket closed and the upstream is destroyed. */
   onEnd: (relay: Relay) => void;
 }
@@ -44,31 +48,21 @@ export class Relay {
   private upstream: TLSSocket | undefined;
   private target: UpstreamConfig | undefined;
   private tls: { protocol: string; cipher: string } | undefined;
-  private readonly guard = new LineGuard();
-  private readonly watch = new AuthWatch(this.guard);
-  private isWatching = true;
   private bytesUp = 0;
   private bytesDown = 0;
   private readonly startedAt = performance.now();
   private isAlive = true;
-  private hasSentQuit = false;
   private isClientPaused = false;
   private user: string | undefined;
-  /** The throttle's key of the name the session signs in as. */
-  private account: string | undefined;
-  /** Login attempts relayed and not yet answered, oldest first. */
-  private readonly attempts: Attempt[] = [];
-  /** Checked lines not yet relayed: they wait behind a login attempt's delay. */
-  private readonly outbox: CheckedLine[] = [];
   private holdTimer: NodeJS.Timeout | undefined;
   private closedByUpstream = false;
-  /** Why the line at the head of the outbox was refused; the session ends with it. */
-  private pendingRefusal: AttemptRefusal | BridgeError | undefined;
   private errorCode: SessionErrorCode | undefined;
   private readonly abort = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly downstream: Downstream;
+  /** What the bytes may be: POP3 or SMTP, chosen by the open message. */
+  private session: ProtocolSession | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -137,28 +131,37 @@ export class Relay {
       const message = decodeClientMessage((data as Buffer).toString('utf8'));
       if (message instanceof Error) return this.fail(message.code, message.message);
       clearTimeout(this.timers[0]);
-      void this.open(message.server);
+      void this.open(message.server, message.service ?? 'pop3');
       return;
     }
     if (this.state === 'closing' || this.state === 'closed') return;
     this.fail('BRIDGE_BAD_MESSAGE', isBinary ? 'POP3 bytes before "opened"' : 'unexpected text');
   }
 
-  private async open(serverId: string): Promise<void> {
+  private async open(serverId: string, service: Service): Promise<void> {
     const target = this.deps.config.upstreams.find((upstream) => upstream.id === serverId);
     if (!target) return this.fail('GATEWAY_UNKNOWN_SERVER');
+    // docs/security.md #62: only the submission host configured for this server.
+    if (service === 'smtp' && !target.smtp) return this.fail('GATEWAY_SENDING_OFF');
     this.state = 'connecting';
     this.target = target;
     const { limits } = this.deps.config;
     try {
-      const connection = await (this.deps.connect ?? connectUpstream)(target, {
+      const options = {
         signal: this.abort.signal,
         timeouts: {
           connectMs: limits.connectTimeoutMs,
           handshakeMs: limits.handshakeTimeoutMs,
           greetingMs: limits.greetingTimeoutMs,
         },
-      });
+      };
+      const connection: UpstreamConnection =
+        service === 'smtp' && target.smtp
+          ? await (this.deps.connectSubmission ?? connectSubmission)(target.smtp, {
+              ...options,
+              clientIp: this.context.ip,
+            })
+          : await (this.deps.connect ?? connectUpstream)(target, options);
       if (this.state !== 'connecting') {
         connection.socket.destroy();
         return;
@@ -168,10 +171,12 @@ export class Relay {
       this.state = 'open';
       this.deps.metrics.upstreamConnected(target.id, connection.connectMs / 1000);
       logSessionOpen(this.deps.logger, { ...this.facts(), connectMs: connection.connectMs });
+      const host = this.sessionHost(target);
+      this.session = service === 'smtp' ? new SmtpSession(host, limits) : new Pop3Session(host);
       this.sendControl({ type: 'opened', v: 1, server: target.id, tls: this.tls });
       this.bytesDown += connection.greeting.length;
       this.deps.metrics.bytes('down', connection.greeting.length);
-      this.downstream.push(connection.greeting);
+      this.session.greet(connection.greeting);
       this.downstream.setSource(connection.socket);
       this.wireUpstream(connection.socket);
       connection.receive((bytes) => this.onServerBytes(bytes));
@@ -200,8 +205,8 @@ export class Relay {
       if (this.state !== 'open') return;
       this.downstream.flush();
       this.closedByUpstream = true;
-      // After the user's own QUIT (RFC 1939 §6) the server hangs up: a normal end.
-      if (this.hasSentQuit) {
+      // After the user's own QUIT (RFC 1939 §6, RFC 5321 §4.1.1.10) the server hangs up: a normal end.
+      if (this.session?.hasQuit) {
         this.state = 'closing';
         this.ws.close(1000, 'bye');
       } else this.fail('UPSTREAM_CLOSED');
@@ -213,79 +218,17 @@ export class Relay {
     this.bytesUp += bytes.length;
     this.deps.metrics.bytes('up', bytes.length);
     if (this.bytesUp > this.deps.config.limits.maxBytesUp) return this.fail('GATEWAY_QUOTA');
-    const result = this.guard.push(bytes);
-    if (result.error) return this.fail(result.error.code, result.error.message);
-    this.outbox.push(...result.lines);
-    this.relayOutbox();
-  }
-
-  /**
-   * Relay checked lines in order until one must wait or be refused. A login
-   * attempt spends the allowance as it is relayed (docs/security.md, login
-   * limits), so however many are pipelined, no more reach the server than
-   * the allowance left; the first one past it ends the session.
-   */
-  private relayOutbox(): void {
-    const out: Uint8Array[] = [];
-    while (this.state === 'open' && !this.holdTimer && this.outbox.length > 0) {
-      const line = this.outbox[0]!;
-      const verdict = this.admit(line);
-      if (verdict === 'relay') {
-        out.push(this.outbox.shift()!.bytes);
-        continue;
-      }
-      if (typeof verdict === 'number') this.hold(verdict);
-      break;
-    }
-    if (out.length > 0 && this.upstream && !this.upstream.destroyed) this.writeUp(out);
-    if (this.state === 'open' && this.pendingRefusal) this.endLogin(this.pendingRefusal);
-  }
-
-  /** 'relay', a delay in ms before trying the line again, or 'stop' (the session ends). */
-  private admit(line: CheckedLine): 'relay' | 'stop' | number {
-    if (line.verb === 'QUIT') this.hasSentQuit = true;
-    if (!this.isWatching) return 'relay';
-    const role = this.watch.check(line);
-    if ('code' in role) return this.stop(role);
-    const { throttle } = this.deps;
-    const target = this.target?.id ?? '';
-    if (role.kind === 'attempt') {
-      const verdict = throttle.startAttempt(this.context.ip, target, role.account);
-      if (verdict.ok === 'wait') return verdict.waitMs;
-      if (!verdict.ok) return this.stop(verdict);
-      this.attempts.push(verdict.attempt);
-    } else if (role.kind === 'names') {
-      const attempt = this.attempts.at(-1);
-      const verdict = attempt ? throttle.nameAttempt(attempt, role.account) : { ok: true as const };
-      if (verdict.ok === 'wait') return verdict.waitMs;
-      if (!verdict.ok) return this.stop(verdict);
-    }
-    if (line.account !== undefined) this.account = line.account;
-    if (line.user) this.user = line.user;
-    this.watch.sent(line);
-    return 'relay';
-  }
-
-  /** Refuse this line and all after it; the session ends once what came before is relayed. */
-  private stop(reason: AttemptRefusal | BridgeError): 'stop' {
-    this.pendingRefusal = reason;
-    this.outbox.length = 0;
-    return 'stop';
-  }
-
-  private endLogin(reason: AttemptRefusal | BridgeError): void {
-    if ('code' in reason) return this.fail(reason.code, reason.message);
-    this.fail('GATEWAY_BANNED', `retry after ${reason.retryAfterS} s`);
+    this.session?.onClientBytes(bytes);
   }
 
   /** The growing delay after failed logins: hold this line and every later one. */
-  private hold(ms: number): void {
+  private hold(ms: number, then: () => void): void {
     this.ws.pause();
     this.holdTimer = setTimeout(() => {
       this.holdTimer = undefined;
       if (this.state !== 'open') return;
       if (!this.isClientPaused) this.ws.resume();
-      this.relayOutbox();
+      then();
     }, ms);
     this.timers.push(this.holdTimer);
   }
@@ -299,21 +242,9 @@ export class Relay {
     }
   }
 
-  /**
-   * A ban was just decided. A session still signing in from that address, or
-   * as that account from an address that may no longer try it, ends now.
-   */
+  /** A ban was just decided: the protocol side knows whether it is still signing in. */
   onBan(ban: Ban): void {
-    if (!this.isWatching || this.state !== 'open') return;
-    const { ip } = this.context;
-    const target = this.target?.id ?? '';
-    const isHit =
-      ban.kind === 'address'
-        ? addressKey(ip) === ban.address
-        : ban.target === target &&
-          ban.account === this.account &&
-          !this.deps.throttle.maySignIn(ip, target, this.account);
-    if (isHit) this.fail('GATEWAY_BANNED', 'banned while signing in');
+    this.session?.onBan(ban);
   }
 
   /** `chunk` is a view reused after the call: the watch gets a copy, Downstream copies. */
@@ -321,44 +252,7 @@ export class Relay {
     this.bytesDown += chunk.length;
     this.deps.metrics.bytes('down', chunk.length);
     if (this.bytesDown > this.deps.config.limits.maxBytesDown) return this.fail('GATEWAY_QUOTA');
-    if (this.isWatching) {
-      const { events, error } = this.watch.receive(chunk.slice());
-      // What the server said reaches the browser before any ban it causes.
-      this.downstream.push(chunk);
-      for (const event of events) this.onAuthEvent(event);
-      if (error) return this.fail(error.code, error.message);
-      return;
-    }
-    this.downstream.push(chunk);
-  }
-
-  private onAuthEvent(event: AuthEvent): void {
-    if (event.user) this.user = event.user;
-    if (event.kind === 'authenticated') {
-      // Once in TRANSACTION: no more parsing, just relaying. Attempts
-      // pipelined behind the login reach a server that no longer checks them.
-      this.isWatching = false;
-      this.settleAll('neutral');
-      return;
-    }
-    const attempt = this.attempts.shift();
-    if (attempt) this.settle(attempt, event.outcome, event.verb, event.user);
-  }
-
-  /** The one place a login attempt is counted: throttle, metric and fail2ban line. */
-  private settle(attempt: Attempt, outcome: AttemptOutcome, verb: string, user?: string): void {
-    if (attempt.isSettled) return;
-    if (outcome === 'failed' && this.target) {
-      const { ip, sid } = this.context;
-      this.deps.metrics.authFailed(this.target.id);
-      logAuthFailure(this.deps.logger, { sid, ip, target: this.target.id, user, verb });
-    }
-    // Last: a ban it causes closes sessions, this one included.
-    this.deps.throttle.settle(attempt, outcome);
-  }
-
-  private settleAll(outcome: AttemptOutcome): void {
-    for (const attempt of this.attempts.splice(0)) this.settle(attempt, outcome, 'AUTH', this.user);
+    this.session?.onServerBytes(chunk);
   }
 
   private destroyUpstream(): void {
@@ -372,7 +266,33 @@ export class Relay {
       ip: this.context.ip,
       origin: this.context.origin,
       target: this.target?.id,
+      ...(this.session instanceof SmtpSession ? { service: 'smtp' as const } : {}),
       ...(this.tls ? { tls: this.tls } : {}),
+    };
+  }
+
+  /** The narrow view of this relay the protocol side works through. */
+  private sessionHost(target: UpstreamConfig): SessionHost {
+    const isOpen = (): boolean => this.state === 'open';
+    const isHeld = (): boolean => this.holdTimer !== undefined;
+    return {
+      sid: this.sid,
+      ip: this.context.ip,
+      target,
+      deps: this.deps,
+      get isOpen() {
+        return isOpen();
+      },
+      get isHeld() {
+        return isHeld();
+      },
+      writeUp: (out) => {
+        if (out.length > 0 && this.upstream && !this.upstream.destroyed) this.writeUp(out);
+      },
+      pushDown: (bytes) => this.downstream.push(bytes),
+      fail: (code, detail) => this.fail(code, detail),
+      hold: (ms, then) => this.hold(ms, then),
+      setUser: (user) => (this.user = user),
     };
   }
 
@@ -382,15 +302,12 @@ export class Relay {
     this.state = 'closed';
     for (const timer of this.timers) clearTimeout(timer);
     this.destroyUpstream();
-    // An attempt the server never answered: when the browser or the guard
-    // ended the session, it may have been a guess whose answer the client
-    // did not wait for, so it counts; when the server went away, it does not.
     const isServerSide =
       this.errorCode !== undefined &&
       (this.errorCode.startsWith('UPSTREAM_') ||
         this.errorCode === 'BRIDGE_SERVER_PROTOCOL' ||
         this.errorCode === 'GATEWAY_GOING_AWAY');
-    this.settleAll(isServerSide || this.closedByUpstream ? 'neutral' : 'failed');
+    this.session?.finish(isServerSide || this.closedByUpstream);
     this.deps.metrics.sessionClosed(code, reason || String(code));
     logSessionClose(this.deps.logger, {
       ...this.facts(),

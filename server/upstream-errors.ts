@@ -1,11 +1,11 @@
-// What can go wrong on the way to a POP3 server, as stable codes: Node's TLS
-// and socket errors mapped per phase (connect, handshake, greeting, STLS).
+// What can go wrong on the way to a POP3 or submission server, as stable codes: Node's TLS
+// and socket errors mapped per phase (connect, handshake, greeting, STLS, STARTTLS, XCLIENT).
 
 import type { UpstreamErrorCode } from '../shared/bridge/messages.ts';
 
 export type { UpstreamErrorCode };
 
-export type UpstreamPhase = 'connect' | 'greeting' | 'stls' | 'handshake';
+export type UpstreamPhase = 'connect' | 'greeting' | 'stls' | 'starttls' | 'xclient' | 'handshake';
 
 /** Every failure of this layer; branch on `code`, never on the message. */
 export class UpstreamError extends Error {

@@ -10,6 +10,16 @@ import { LineSplitter } from '../shared/pop3/line-splitter.ts';
 import { parseStatusLine } from '../shared/pop3/status.ts';
 import { ByteFeed, SHARED_READ_BUFFER, type Sink } from './byte-feed.ts';
 import {
+  connected,
+  feedChunks,
+  ignoreLateErrors,
+  plaintextChunks,
+  secureContextFor,
+  step,
+  type Line,
+  type Subscribe,
+} from './upstream-steps.ts';
+import {
   classifySocketError,
   UpstreamError,
   upstreamError,
@@ -67,102 +77,6 @@ export interface UpstreamConnection {
   connectMs: number;
 }
 
-interface StepContext<T> {
-  resolve: (value: T) => void;
-  reject: (error: UpstreamError) => void;
-}
-
-/**
- * Run one phase on `socket` with its own timer; any error, close or abort
- * rejects with this phase's code. `start` returns its own cleanup.
- */
-function step<T>(
-  socket: net.Socket,
-  phase: UpstreamPhase,
-  ms: number,
-  signal: AbortSignal | undefined,
-  start: (ctx: StepContext<T>) => () => void,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // Filled once `start` returns; it may settle before that.
-    const cleanup: { stop?: () => void; isSettled: boolean } = { isSettled: false };
-    const finish = (): void => {
-      cleanup.isSettled = true;
-      clearTimeout(timer);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      signal?.removeEventListener('abort', onAbort);
-      cleanup.stop?.();
-    };
-    const fail = (error: UpstreamError): void => {
-      finish();
-      reject(error);
-    };
-    const onError = (err: unknown): void => fail(classifySocketError(err, phase));
-    const onClose = (): void =>
-      fail(
-        phase === 'handshake'
-          ? upstreamError('UPSTREAM_TLS_PROTOCOL', 'closed during the TLS handshake', phase)
-          : upstreamError('UPSTREAM_CLOSED', `server closed the connection (${phase})`, phase),
-      );
-    const onAbort = (): void => fail(upstreamError('UPSTREAM_ABORTED', 'aborted', phase));
-    const timer = setTimeout(
-      () => fail(upstreamError('UPSTREAM_TIMEOUT', `${phase} took over ${ms} ms`, phase)),
-      ms,
-    );
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const stop = start({
-      resolve: (value) => {
-        finish();
-        resolve(value);
-      },
-      reject: fail,
-    });
-    if (cleanup.isSettled) stop();
-    else cleanup.stop = stop;
-  });
-}
-
-interface Line {
-  /** The line including CRLF. */
-  line: Uint8Array;
-  /** Bytes that arrived after it in the same read. */
-  rest: Uint8Array;
-}
-
-/** Hands each chunk to `onChunk` until the returned function is called. */
-type Subscribe = (onChunk: (chunk: Uint8Array) => boolean) => () => void;
-
-/**
- * A plaintext socket's chunks, with `readable` and `read()`: once unsubscribed
- * the stream is back in its initial (non-flowing) state for the TLS layer.
- */
-function plaintextChunks(socket: net.Socket): Subscribe {
-  return (onChunk) => {
-    const onReadable = (): void => {
-      for (
-        let chunk = socket.read() as Buffer | null;
-        chunk;
-        chunk = socket.read() as Buffer | null
-      ) {
-        if (onChunk(chunk)) return;
-      }
-    };
-    socket.on('readable', onReadable);
-    return () => socket.off('readable', onReadable);
-  };
-}
-
-/** A feed's chunks; what arrives after the line is held for the next sink. */
-function feedChunks(feed: ByteFeed): Subscribe {
-  return (onChunk) => {
-    feed.attach((chunk) => void onChunk(chunk));
-    return () => feed.detach();
-  };
-}
-
 /**
  * Read one CRLF line, at most MAX_GREETING_LINE octets, from `socket`'s
  * bytes as `chunks` delivers them. Chunks may be reused views: what is kept
@@ -217,50 +131,57 @@ function checkGreeting(greeting: Line): void {
   }
 }
 
-const contexts = new Map<string, tls.SecureContext>();
-
 /**
- * One SecureContext per CA bundle, shared by every connection: passing `ca`
- * to tls.connect would parse the PEM and build an X509 store per session
- * (tens of KiB and a few ms each). TLS 1.2 minimum (SECURITY.md item 12).
+ * What differs between the protocols the gateway speaks upstream: how the
+ * greeting is read, how TLS is asked for in plaintext, and an optional last
+ * step on the verified socket. Everything else (TCP, TLS, timeouts, error
+ * mapping) is connectWith's.
  */
-function secureContextFor(ca: string | undefined): tls.SecureContext {
-  const key = ca ?? '';
-  let context = contexts.get(key);
-  if (!context) {
-    context = tls.createSecureContext({ minVersion: 'TLSv1.2', ...(ca ? { ca } : {}) });
-    if (contexts.size >= 64) contexts.clear();
-    contexts.set(key, context);
-  }
-  return context;
+export interface UpstreamDialect {
+  /** Read and check the greeting: in plaintext for STARTTLS, else after the handshake. */
+  readGreeting(
+    socket: net.Socket,
+    chunks: Subscribe,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<Line>;
+  /** In plaintext, after the greeting: ask for TLS; throws unless the server agreed cleanly. */
+  requestTls(
+    raw: net.Socket,
+    chunks: Subscribe,
+    greeting: Line,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /**
+   * On the verified socket, before handing over: may talk to the server and
+   * return the greeting to hand over instead (SMTP XCLIENT's new 220).
+   */
+  prepare?(
+    secure: tls.TLSSocket,
+    chunks: Subscribe,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<Line | undefined>;
 }
 
-function ignoreLateErrors(): void {
-  // Parked listener: see UpstreamConnection.socket.
-}
+const POP3_DIALECT: UpstreamDialect = {
+  async readGreeting(socket, chunks, ms, signal) {
+    const greeting = await readLine(socket, chunks, 'greeting', ms, signal);
+    checkGreeting(greeting);
+    return greeting;
+  },
+  requestTls: negotiateStls,
+};
 
-/** Wait for the TCP connection, then turn Nagle off (POP3 is request/response). */
-async function connected(
-  socket: net.Socket,
+/** RFC 2595 in plaintext, after the greeting: send STLS, read +OK. */
+async function negotiateStls(
+  raw: net.Socket,
+  chunks: Subscribe,
+  greeting: Line,
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  await step<void>(socket, 'connect', ms, signal, ({ resolve }) => {
-    socket.once('connect', () => resolve());
-    return () => socket.removeAllListeners('connect');
-  });
-  socket.setNoDelay(true);
-}
-
-/** RFC 2595 in plaintext: read the greeting, send STLS, read +OK; returns the greeting. */
-async function negotiateStls(
-  raw: net.Socket,
-  ms: number,
-  signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
-  const chunks = plaintextChunks(raw);
-  const greeting = await readLine(raw, chunks, 'greeting', ms, signal);
-  checkGreeting(greeting);
   // RFC 2595 §4 and CVE-2021-23953-class injection: nothing may follow the
   // greeting before our command, and nothing may follow the +OK before the
   // handshake. Such bytes are refused, never relayed.
@@ -275,16 +196,29 @@ async function negotiateStls(
   if (reply.rest.length > 0) {
     throw upstreamError('UPSTREAM_STLS_FAILED', 'bytes after the STLS reply', 'stls');
   }
-  return greeting.line;
 }
 
 /**
  * Connect, verify TLS and read the greeting. Plaintext is never an option:
  * every path ends in a verified TLS socket or an UpstreamError.
  */
-export async function connectUpstream(
+export function connectUpstream(
   target: UpstreamTarget,
-  options: { timeouts?: Partial<UpstreamTimeouts>; signal?: AbortSignal } = {},
+  options: ConnectOptions = {},
+): Promise<UpstreamConnection> {
+  return connectWith(POP3_DIALECT, target, options);
+}
+
+export interface ConnectOptions {
+  timeouts?: Partial<UpstreamTimeouts>;
+  signal?: AbortSignal;
+}
+
+/** connectUpstream for any dialect: the one path to a verified TLS socket. */
+export async function connectWith(
+  dialect: UpstreamDialect,
+  target: UpstreamTarget,
+  options: ConnectOptions = {},
 ): Promise<UpstreamConnection> {
   const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
   const { signal } = options;
@@ -323,7 +257,10 @@ export async function connectUpstream(
       raw = net.connect({ host: target.host, port: target.port });
       raw.on('error', ignoreLateErrors);
       await connected(raw, timeouts.connectMs, signal);
-      plainGreeting = await negotiateStls(raw, timeouts.greetingMs, signal);
+      const chunks = plaintextChunks(raw);
+      const plain = await dialect.readGreeting(raw, chunks, timeouts.greetingMs, signal);
+      await dialect.requestTls(raw, chunks, plain, timeouts.greetingMs, signal);
+      plainGreeting = plain.line;
       socket = tls.connect({ ...tlsOptions, socket: raw });
       socket.on('error', ignoreLateErrors);
       socket.on('data', feed.deliver);
@@ -340,17 +277,20 @@ export async function connectUpstream(
     });
     let greeting = plainGreeting;
     if (greeting === undefined) {
-      const read = await readLine(
+      const read = await dialect.readGreeting(
         secure,
         feedChunks(feed),
-        'greeting',
         timeouts.greetingMs,
         signal,
       );
-      checkGreeting(read);
       // Whatever followed the greeting reaches the caller's sink first.
       feed.unshift(read.rest);
       greeting = read.line;
+    }
+    const replaced = await dialect.prepare?.(secure, feedChunks(feed), timeouts.greetingMs, signal);
+    if (replaced) {
+      feed.unshift(replaced.rest);
+      greeting = replaced.line;
     }
     return {
       socket: secure,

@@ -22,18 +22,26 @@ const CLOSE_MESSAGES: Record<CloseCodeName, MessageKey> = {
   TLS_HOSTNAME: 'error.certHostname',
   TLS_PROTOCOL: 'error.tlsProtocol',
   STLS_FAILED: 'error.tlsProtocol',
+  STARTTLS_FAILED: 'error.smtpStarttls',
+  SENDING_OFF: 'error.smtpSendingOff',
   UPSTREAM_CONNECT_FAILED: 'error.serverUnreachable',
   UPSTREAM_TIMEOUT: 'error.serverTimeout',
   UPSTREAM_BAD_GREETING: 'error.serverRefused',
   // The mail server hung up (mid-reply, say): not the user's network.
   UPSTREAM_CLOSED: 'error.serverClosed',
   UPSTREAM_PROTOCOL: 'error.protocol',
+  XCLIENT_FAILED: 'error.gateway',
   LINE_REJECTED: 'error.gateway',
+  MESSAGE_REJECTED: 'error.smtpMessageRejected',
+  OUT_OF_ORDER: 'error.gateway',
+  TOO_MANY_RECIPIENTS: 'error.smtpTooManyRecipients',
+  TOO_LARGE: 'error.smtpTooLarge',
   IDLE: 'error.idle',
   QUOTA: 'error.connectionLost',
   SESSION_EXPIRED: 'error.connectionLost',
   RATE_LIMITED: 'error.rateLimited',
   BANNED: 'error.banned',
+  SEND_LIMIT: 'error.smtpSendLimit',
   GOING_AWAY: 'error.gatewayRestarting',
   INTERNAL: 'error.gateway',
 };
@@ -60,6 +68,11 @@ const GATEWAY_CODE_MESSAGES: Record<string, MessageKey> = {
   GATEWAY_UNKNOWN_SERVER: 'error.unknownServer',
   GATEWAY_RATE_LIMITED: 'error.rateLimited',
   GATEWAY_BANNED: 'error.banned',
+  GATEWAY_SEND_LIMIT: 'error.smtpSendLimit',
+  GATEWAY_SENDING_OFF: 'error.smtpSendingOff',
+  UPSTREAM_STARTTLS_FAILED: 'error.smtpStarttls',
+  SMTP_TOO_MANY_RECIPIENTS: 'error.smtpTooManyRecipients',
+  SMTP_TOO_LARGE: 'error.smtpTooLarge',
 };
 
 /** The ConnectionError behind an error: itself, or the cause of a POP3_CLOSED. */

@@ -107,6 +107,14 @@ export const EN = {
   'error.gatewayBusy': 'The webmail service is busy. Try again in a minute.',
   'error.rateLimited': 'Too many attempts. Wait a few minutes, then try again.',
   'error.banned': 'Too many failed sign-ins. Wait a few minutes, then try again.',
+  'error.smtpStarttls':
+    'The mail server for sending did not offer a secure connection, so nothing was sent.',
+  'error.smtpSendingOff': 'Sending is not set up for this mail server.',
+  'error.smtpMessageRejected':
+    'The message could not be sent: it has line endings a server could misread.',
+  'error.smtpTooManyRecipients': 'Too many recipients. Send to fewer people at once.',
+  'error.smtpTooLarge': 'The message is too large to send.',
+  'error.smtpSendLimit': 'You have sent too many messages this hour. Try again later.',
   'error.protocol': 'The mail server sent a reply this app cannot understand.',
   'error.noAuthMechanism': 'The mail server offers no sign-in method this app supports.',
   'error.timeout': 'The mail server stopped answering.',

@@ -7,3 +7,4 @@ export type { DemoCapabilities, DemoServerOptions } from './options.ts';
 export { DemoServerError, type DemoServerErrorCode } from './errors.ts';
 export { createSampleMailbox } from './sample-mailbox.ts';
 export { startDemoServer, type DemoServer } from './pop3-server.ts';
+export { DEMO_DOMAIN, startDemoSubmission, type DemoSubmission } from './submission-server.ts';

@@ -67,6 +67,17 @@ export class MailboxStore {
     this.#locked.delete(user);
   }
 
+  /**
+   * A message that arrived by the demo's submission server: last in the
+   * mailbox, seen by the next session (a session keeps its snapshot).
+   */
+  deliver(user: string, bytes: Uint8Array): void {
+    const uidl = `sent-${Date.now().toString(36)}-${(this.#delivered++).toString(36)}`;
+    this.#boxes.set(user, [...this.messages(user), { uidl, bytes }]);
+  }
+
+  #delivered = 0;
+
   /** RFC 1939 §6: the UPDATE state removes the messages marked as deleted. */
   commit(user: string, deleted: ReadonlySet<DemoMessage>): void {
     if (deleted.size === 0) return;

@@ -27,6 +27,10 @@ export interface DemoServer {
    * secrets redacted with redactCommand. For tests: e.g. that STLS never arrived.
    */
   readonly receivedLines: string[];
+  /** Add a message to a user's mailbox (the demo submission server delivers here). */
+  deliver(user: string, bytes: Uint8Array): void;
+  /** The throwaway certificate and key, for the demo's submission server to share. */
+  readonly identity: { key: string; cert: string };
   /** Stop listening and cut every open session (nothing uncommitted is deleted). */
   close(): Promise<void>;
 }
@@ -98,6 +102,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       return sessionCount;
     },
     receivedLines,
+    deliver: (user, bytes) => store.deliver(user, bytes),
+    identity: { key: leaf.key, cert: leaf.cert },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -5,6 +5,8 @@
 import { bridgeError, type BridgeError } from './errors.ts';
 import {
   PROTOCOL_VERSION,
+  SERVICE_NAMES,
+  type Service,
   type ClientMessage,
   type GatewayMessage,
   type OpenMessage,
@@ -30,6 +32,7 @@ function bad(why: string): BridgeError {
 function parseObject(
   text: string,
   keysByType: Record<string, readonly string[]>,
+  optional: readonly string[] = [],
 ): Fields | BridgeError {
   if (text.length > MAX_CONTROL_MESSAGE)
     return bad(`control message over ${MAX_CONTROL_MESSAGE} characters`);
@@ -51,7 +54,9 @@ function parseObject(
     return bad(`unsupported version; this side speaks v${PROTOCOL_VERSION}`);
   // Unknown fields are refused, not ignored: a `host` or `port` from the
   // browser must never look accepted (SECURITY.md item 8).
-  const unknown = Object.keys(fields).filter((key) => !keys.includes(key));
+  const unknown = Object.keys(fields).filter(
+    (key) => !keys.includes(key) && !optional.includes(key),
+  );
   if (unknown.length > 0) return bad(`unknown field ${JSON.stringify(unknown[0]?.slice(0, 32))}`);
   const missing = keys.filter((key) => !Object.hasOwn(fields, key));
   if (missing.length > 0) return bad(`missing field ${JSON.stringify(missing[0])}`);
@@ -59,6 +64,9 @@ function parseObject(
 }
 
 const CLIENT_KEYS = { open: ['type', 'v', 'server'] } as const;
+/** Absent: POP3, so a browser from before sending existed still opens its mailbox. */
+const CLIENT_OPTIONAL = ['service'] as const;
+const SERVICES: readonly string[] = SERVICE_NAMES;
 const GATEWAY_KEYS = {
   opened: ['type', 'v', 'server', 'tls'],
   error: ['type', 'v', 'code', 'message'],
@@ -67,12 +75,21 @@ const GATEWAY_KEYS = {
 
 /** Validate a browser message (gateway side). */
 export function decodeClientMessage(text: string): ClientMessage | BridgeError {
-  const fields = parseObject(text, CLIENT_KEYS);
+  const fields = parseObject(text, CLIENT_KEYS, CLIENT_OPTIONAL);
   if (fields instanceof Error) return fields;
   if (typeof fields.server !== 'string' || !SERVER_ID.test(fields.server)) {
     return bad('server must be a configured server id');
   }
-  return { type: 'open', v: PROTOCOL_VERSION, server: fields.server } satisfies OpenMessage;
+  const service = Object.hasOwn(fields, 'service') ? fields.service : 'pop3';
+  if (typeof service !== 'string' || !SERVICES.includes(service)) {
+    return bad(`service must be one of ${SERVICE_NAMES.join(', ')}`);
+  }
+  return {
+    type: 'open',
+    v: PROTOCOL_VERSION,
+    server: fields.server,
+    service: service as Service,
+  } satisfies OpenMessage;
 }
 
 function decodeTls(value: unknown): { protocol: string; cipher: string } | undefined {
@@ -124,7 +141,13 @@ export function decodeGatewayMessage(text: string): GatewayMessage | BridgeError
 
 /** Serialize a browser message; the browser's transport sends it as a text frame. */
 export function encodeClientMessage(message: ClientMessage): string {
-  return JSON.stringify({ type: message.type, v: PROTOCOL_VERSION, server: message.server });
+  return JSON.stringify({
+    type: message.type,
+    v: PROTOCOL_VERSION,
+    server: message.server,
+    // Left out for POP3: the same bytes as before, for gateways that predate sending.
+    ...(message.service === 'smtp' ? { service: 'smtp' } : {}),
+  });
 }
 
 /** Serialize a gateway message with exactly its own fields (nothing extra can leak). */

@@ -75,6 +75,12 @@ export class SmtpGuard implements WatchedGuard {
   private readonly watch = new SmtpReplyWatch(this);
   /** Recipients and octets of the message whose end was sent last. */
   lastMessage = { recipients: 0, size: 0 };
+  /**
+   * AUTH and MAIL commands let through so far: the relay compares them
+   * around push() to count a login attempt and a message against its limits
+   * before the frame is forwarded.
+   */
+  readonly counts = { auth: 0, mail: 0 };
 
   constructor(limits: Partial<SmtpGuardLimits> = {}) {
     this.limits = { ...DEFAULT_SMTP_GUARD_LIMITS, ...limits };
@@ -82,6 +88,11 @@ export class SmtpGuard implements WatchedGuard {
 
   get isAuthenticated(): boolean {
     return this.authenticated;
+  }
+
+  /** QUIT was let through: the server's hang-up that follows is the normal end. */
+  get hasQuit(): boolean {
+    return this.mode === 'quit';
   }
 
   get error(): SmtpGuardError | undefined {
@@ -199,6 +210,7 @@ export class SmtpGuard implements WatchedGuard {
           : undefined;
         this.isFirstSaslResponse = command.initialResponse === undefined;
         this.mode = 'await-auth';
+        this.counts.auth++;
         return this.expect('AUTH');
       case 'MAIL': {
         if (!this.authenticated)
@@ -208,6 +220,7 @@ export class SmtpGuard implements WatchedGuard {
         }
         this.hasMail = true;
         this.isUtf8 = command.smtpUtf8 === true;
+        this.counts.mail++;
         return this.expect('OTHER');
       }
       case 'RCPT':

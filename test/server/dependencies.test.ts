@@ -25,6 +25,11 @@ const FLOORS: Record<string, Floor> = {
     fixed: { 3: '3.3.2' },
     why: 'CVE-2024-45801 and CVE-2024-47875 (3.1.3), CVE-2025-26791 (3.2.4), CVE-2026-0540 (3.3.2)',
   },
+  // The demo submission server's (smtp-server) address parser and SMTP code.
+  nodemailer: {
+    fixed: { 10: '10.0.0' },
+    why: 'GHSA-9h6g-pr28-7cqp (addressparser ReDoS, 6.9.9) and GHSA-mm7p-fcc7-pg87 (7.0.7)',
+  },
   'postal-mime': {
     fixed: { 2: '2.4.6', 3: '3.0.0', 4: '4.0.0' },
     why: 'unbounded nesting and header size (denial of service), limits since 2.4.6',

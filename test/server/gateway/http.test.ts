@@ -125,11 +125,13 @@ describe('the app', () => {
     expect((await get(`${base}/api/config`)).status).toBe(404);
   });
 
-  it('GET api/config lists servers by id and label only', async () => {
+  it('GET api/config lists servers by id and label, and whether sending is set up', async () => {
     const base = await start();
     const response = await get(`${base}/api/config`);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(JSON.parse(response.text)).toEqual({ servers: [{ id: 'main', label: 'Example mail' }] });
+    expect(JSON.parse(response.text)).toEqual({
+      servers: [{ id: 'main', label: 'Example mail', smtp: { isEnabled: false } }],
+    });
   });
 
   it('a foreign Host gets 421 (DNS rebinding), health probes answer anyway', async () => {

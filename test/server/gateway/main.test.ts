@@ -86,11 +86,19 @@ describe('server/main.ts', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     await expect.poll(() => stdout, { timeout: 20_000 }).toMatch(/http:\/\/127\.0\.0\.1:\d+\//);
     expect(stdout).toMatch(/embedded demo POP3 server/);
+    expect(stdout).toMatch(/submission server on 127\.0\.0\.1:\d+/);
     const port = /127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1] ?? '';
     // PORT=0: the default allowlist names port 0, so ask with that Host.
     const config = await getJson(`http://127.0.0.1:${port}/api/config`, '127.0.0.1:0');
     expect(config).toEqual({
-      servers: [{ id: 'demo', label: 'Demo mailbox' }],
+      // Sending is set up, and the sender rule is told; never the host or port.
+      servers: [
+        {
+          id: 'demo',
+          label: 'Demo mailbox',
+          smtp: { isEnabled: true, sender: { kind: 'template', template: '%u@demo.invalid' } },
+        },
+      ],
       demo: { username: 'demo', password: 'demo' },
     });
     child.kill('SIGTERM');

@@ -21,7 +21,27 @@ describe('client messages', () => {
   it('round-trips an open message', () => {
     const text = encodeClientMessage({ type: 'open', v: 1, server: 'main' });
     expect(JSON.parse(text)).toEqual({ type: 'open', v: 1, server: 'main' });
-    expect(decodeClientMessage(text)).toEqual({ type: 'open', v: 1, server: 'main' });
+    expect(decodeClientMessage(text)).toEqual({
+      type: 'open',
+      v: 1,
+      server: 'main',
+      service: 'pop3',
+    });
+  });
+
+  it('names the SMTP service, and only a known one', () => {
+    const text = encodeClientMessage({ type: 'open', v: 1, server: 'main', service: 'smtp' });
+    expect(JSON.parse(text)).toEqual({ type: 'open', v: 1, server: 'main', service: 'smtp' });
+    expect(decodeClientMessage(text)).toEqual({
+      type: 'open',
+      v: 1,
+      server: 'main',
+      service: 'smtp',
+    });
+    for (const service of ['imap', 'SMTP', 1, null]) {
+      const wire = JSON.stringify({ type: 'open', v: 1, server: 'main', service });
+      expect(decodeClientMessage(wire)).toMatchObject({ code: 'BRIDGE_BAD_MESSAGE' });
+    }
   });
 
   it.each([

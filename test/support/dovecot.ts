@@ -703,7 +703,8 @@ export async function claimDovecotSlot(
       ca: info.ca,
       users,
       ...mailboxes(users, homes, info.owner),
-      stop: () => fsp.rm(join(base, 'home'), { recursive: true, force: true }),
+      // Dovecot may still be writing a uidlist as the file ends: retry what ENOTEMPTY stops.
+      stop: () => fsp.rm(join(base, 'home'), { recursive: true, force: true, maxRetries: 5 }),
     };
   }
   return undefined;

@@ -10,7 +10,9 @@ document.body.append(root);
 afterEach(() => render(null, root));
 
 describe('MessageFrame', () => {
-  it('renders a sandboxed frame without allow-scripts or allow-same-origin', () => {
+  // Same-origin so the page can size the frame and hear its keys; safe only because
+  // no script runs in it: allow-scripts must never join it (SECURITY.md 42).
+  it('renders a sandboxed frame, same-origin but never with allow-scripts', () => {
     render(<MessageFrame document="<!DOCTYPE html><p>hi</p>" blockedRemote={0} />, root);
     const frame = root.querySelector('iframe');
     expect(frame?.getAttribute('title')).toBe('Message body');
@@ -18,7 +20,9 @@ describe('MessageFrame', () => {
     expect(MESSAGE_FRAME_SANDBOX.split(' ').sort()).toEqual([
       'allow-popups',
       'allow-popups-to-escape-sandbox',
+      'allow-same-origin',
     ]);
+    expect(MESSAGE_FRAME_SANDBOX).not.toMatch(/allow-(scripts|forms|top-navigation|modals)/);
     expect(frame?.getAttribute('srcdoc') ?? (frame as HTMLIFrameElement).srcdoc).toBe(
       '<!DOCTYPE html><p>hi</p>',
     );

@@ -68,7 +68,7 @@ export const EN = {
   'reader.source': 'Message source',
   'reader.sourceTruncated':
     'Only the beginning of the source is shown. Download the message for all of it.',
-  'reader.monospace': 'Fixed-width font',
+  'reader.monospace': 'Monospace',
   'status.label': 'Connection status',
   'status.connected': 'Connected',
   'status.connecting': 'Connecting…',

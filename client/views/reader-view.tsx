@@ -3,7 +3,7 @@
 // its bar: Back, Print, View source, and the fixed-width choice for plain text.
 
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { loadReader, type ReaderModule } from '../lazy-reader.ts';
 import { readerPrefs } from '../state/reader-prefs.ts';
 import { useStore } from '../store-context.ts';
@@ -19,6 +19,8 @@ export function ReaderView({ onBack }: { onBack: () => void }): JSX.Element | nu
   const [isModuleFailed, setModuleFailed] = useState(false);
   // Keyed by message: the next message opens as a message, not as source.
   const [sourceOf, setSourceOf] = useState<string | undefined>(undefined);
+  const section = useRef<HTMLElement>(null);
+  useListFocusOnClose(section);
 
   useEffect(() => {
     let isCurrent = true;
@@ -81,7 +83,7 @@ export function ReaderView({ onBack }: { onBack: () => void }): JSX.Element | nu
     );
   }
   return (
-    <section class="reader" aria-label={t('reader.label')}>
+    <section ref={section} class="reader" aria-label={t('reader.label')}>
       <div class="reader-bar" role="toolbar" aria-label={t('reader.actions')}>
         <button type="button" onClick={onBack}>
           <span aria-hidden="true">←</span> {t('reader.back')}
@@ -112,4 +114,20 @@ export function ReaderView({ onBack }: { onBack: () => void }): JSX.Element | nu
       <div class="reader-body">{body}</div>
     </section>
   );
+}
+
+/**
+ * When the reader goes (Escape, Back, the browser's Back) with the keyboard in
+ * it, the list gets the keyboard. At phone width the list is hidden until the
+ * reader is gone, so an earlier focus() would be lost.
+ */
+function useListFocusOnClose(section: { current: HTMLElement | null }): void {
+  useEffect(() => {
+    const reader = section.current;
+    return () => {
+      const active = document.activeElement;
+      if (active && active !== document.body && !reader?.contains(active)) return;
+      document.querySelector<HTMLElement>('.message-list')?.focus();
+    };
+  }, []);
 }

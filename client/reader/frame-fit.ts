@@ -77,7 +77,11 @@ export function forwardKeys(
  * measured on load, again whenever the content or the frame resizes (late images,
  * a rotated phone). The frame then never scrolls inside; the page scrolls once.
  */
-export function fitFrame(frame: HTMLIFrameElement, doc: Document): () => void {
+export function fitFrame(
+  frame: HTMLIFrameElement,
+  doc: Document,
+  onFit?: (height: string) => void,
+): () => void {
   const root = doc.documentElement;
   const body = doc.body;
   let frameWidth = -1;
@@ -94,7 +98,9 @@ export function fitFrame(frame: HTMLIFrameElement, doc: Document): () => void {
       if (scale < 1) body.style.setProperty('zoom', String(scale));
     }
     const height = nextHeight(root.scrollHeight, frame.offsetHeight, growth);
-    if (height !== undefined) frame.style.height = `${height}px`;
+    if (height === undefined) return;
+    frame.style.height = `${height}px`;
+    onFit?.(frame.style.height);
   };
   // The frame's own ResizeObserver would be the frame realm's; the page's one
   // observes elements of a same-origin document just as well.

@@ -18,7 +18,7 @@ export { linkifyText } from './linkify.ts';
 export type { TextToken } from './linkify.ts';
 export { MessageContent } from './message-content.tsx';
 export type { MessageContentProps } from './message-content.tsx';
-export { MESSAGE_FRAME_SANDBOX, MessageFrame } from './message-frame.tsx';
+export { MESSAGE_FRAME_SANDBOX, MessageFrame, REMOTE_FRAME_SANDBOX } from './message-frame.tsx';
 export type { MessageFrameLabels, MessageFrameProps } from './message-frame.tsx';
 export {
   ENGLISH_HEADER_LABELS,

@@ -68,6 +68,7 @@ export function MessageContent(props: MessageContentProps): JSX.Element {
           document={sanitized.html}
           blockedRemote={sanitized.blockedRemote}
           onShowRemote={() => setAllowRemote(true)}
+          isRemoteAllowed={allowRemote}
           onLoad={props.onFrameLoad}
           labels={props.frameLabels}
         />

@@ -20,6 +20,15 @@ import { fitFrame, forwardKeys } from './frame-fit.ts';
 export const MESSAGE_FRAME_SANDBOX =
   'allow-same-origin allow-popups allow-popups-to-escape-sandbox';
 
+/**
+ * The sandbox once the reader allowed remote content: opaque again. Chromium sends
+ * the app's address as `Referer` with CSS images (`background: url()`) of a
+ * same-origin document, whatever its referrer policy; an opaque frame sends none.
+ * The frame then keeps the height it had and scrolls inside, and keys pressed in
+ * it stay there: the price of not telling image hosts who reads.
+ */
+export const REMOTE_FRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox';
+
 /** Texts of the remote-content bar; English by default, injectable for translations. */
 export interface MessageFrameLabels {
   blocked: (count: number) => string;
@@ -46,6 +55,8 @@ export interface MessageFrameProps {
   /** Fired when the frame document (and its allowed images) finished loading. */
   onLoad?: () => void;
   labels?: MessageFrameLabels;
+  /** The document loads remote images: the frame is opaque ({@link REMOTE_FRAME_SANDBOX}). */
+  isRemoteAllowed?: boolean;
 }
 
 /**
@@ -55,13 +66,20 @@ export interface MessageFrameProps {
 export function MessageFrame(props: MessageFrameProps): JSX.Element {
   const labels = props.labels ?? ENGLISH_FRAME_LABELS;
   const release = useRef<(() => void)[]>([]);
+  // The fitted height, kept for the opaque frame that replaces this one on opt-in.
+  const fitted = useRef<string | undefined>(undefined);
+  const isRemote = props.isRemoteAllowed === true;
   const onLoad = (event: Event): void => {
     const frame = event.currentTarget as HTMLIFrameElement;
     for (const stop of release.current.splice(0)) stop();
-    const doc = frame.contentDocument;
-    // Without a document (an engine that kept the frame opaque) it keeps its CSS height.
-    if (doc?.body)
-      release.current.push(fitFrame(frame, doc), forwardKeys(frame, doc, isForwardedFromFrame));
+    const doc = isRemote ? null : frame.contentDocument;
+    // Without a document (opaque after opt-in) it keeps its last fitted height.
+    if (doc?.body) {
+      release.current.push(
+        fitFrame(frame, doc, (height) => (fitted.current = height)),
+        forwardKeys(frame, doc, isForwardedFromFrame),
+      );
+    }
     props.onLoad?.();
   };
   return (
@@ -76,9 +94,13 @@ export function MessageFrame(props: MessageFrameProps): JSX.Element {
           )}
         </div>
       )}
+      {/* The sandbox comes before srcdoc: a changed sandbox applies from the frame's
+          next navigation, which the new srcdoc starts. */}
       <iframe
         title="Message body"
-        sandbox={MESSAGE_FRAME_SANDBOX}
+        class={isRemote ? 'is-opaque' : undefined}
+        style={isRemote && fitted.current ? { height: fitted.current } : undefined}
+        sandbox={isRemote ? REMOTE_FRAME_SANDBOX : MESSAGE_FRAME_SANDBOX}
         srcdoc={trustedFrameHtml(props.document)}
         onLoad={onLoad}
         ref={(frame) => {

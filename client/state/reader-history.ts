@@ -81,8 +81,10 @@ export function syncReaderHistory(deps: ReaderHistoryDeps): () => void {
   let shown: string | undefined;
 
   const stopWanted = effect(() => {
+    // Checked before reading the listing: once done, the effect depends on nothing.
+    if (wanted === undefined) return;
     const listed = deps.listed.value;
-    if (wanted === undefined || !listed) return;
+    if (!listed) return;
     const uidl = listed.find((candidate) => messageId(candidate) === wanted);
     wanted = undefined;
     if (uidl !== undefined) deps.open(uidl);

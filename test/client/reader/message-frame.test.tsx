@@ -2,7 +2,11 @@
 // srcdoc it was given, the remote-content bar. Sanitizing itself is tested in Chromium.
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MESSAGE_FRAME_SANDBOX, MessageFrame } from '../../../client/reader/message-frame.tsx';
+import {
+  MESSAGE_FRAME_SANDBOX,
+  MessageFrame,
+  REMOTE_FRAME_SANDBOX,
+} from '../../../client/reader/message-frame.tsx';
 import { frameCsp } from '../../../client/reader/frame-document.ts';
 
 const root = document.createElement('div');
@@ -27,6 +31,35 @@ describe('MessageFrame', () => {
       '<!DOCTYPE html><p>hi</p>',
     );
     expect(root.querySelector('[role="status"]')).toBeNull();
+  });
+
+  // Chromium sends a Referer with CSS images of a same-origin document: once remote
+  // content may load, the frame is opaque; the attribute order makes it so.
+  it('turns opaque once remote content is allowed, the sandbox set before the srcdoc', () => {
+    render(<MessageFrame document="<p>a</p>" blockedRemote={2} />, root);
+    const frame = root.querySelector('iframe')!;
+    const order: string[] = [];
+    const setAttribute = frame.setAttribute.bind(frame);
+    frame.setAttribute = (name: string, value: string) => {
+      order.push(name);
+      setAttribute(name, value);
+    };
+    Object.defineProperty(frame, 'srcdoc', {
+      set: (value: string) => {
+        order.push('srcdoc');
+        setAttribute('srcdoc', value);
+      },
+      get: () => frame.getAttribute('srcdoc'),
+    });
+    render(<MessageFrame document="<p>b</p>" blockedRemote={0} isRemoteAllowed />, root);
+    const remote = root.querySelector('iframe');
+    expect(remote?.getAttribute('sandbox')).toBe(REMOTE_FRAME_SANDBOX);
+    expect(order.indexOf('sandbox')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('sandbox')).toBeLessThan(order.indexOf('srcdoc'));
+    expect(REMOTE_FRAME_SANDBOX.split(' ').sort()).toEqual([
+      'allow-popups',
+      'allow-popups-to-escape-sandbox',
+    ]);
   });
 
   it('shows how much was blocked and offers the opt-in', () => {

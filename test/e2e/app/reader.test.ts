@@ -26,7 +26,7 @@ function newsletter(): string {
     (_, i) =>
       `<tr><td style="padding:12px">Story ${i + 1}: the quarterly figures, in detail.</td></tr>`,
   ).join('');
-  const html = `<html><body style="margin:0"><table width="600" style="width:600px;background:#eef3ff" cellpadding="0" cellspacing="0"><tr><td><h1>Monthly news</h1></td></tr>${rows}<tr><td>LAST LINE</td></tr></table></body></html>`;
+  const html = `<html><body style="margin:0"><table width="600" style="width:600px;background:#eef3ff" cellpadding="0" cellspacing="0"><tr><td><div style="width:600px;background:#c5d5ff">BANNER 600 px</div><h1>Monthly news</h1></td></tr>${rows}<tr><td>LAST LINE</td></tr></table></body></html>`;
   return [
     'From: News <news@example.org>',
     'To: alice@example.org, Bob <bob@example.org>',
@@ -153,6 +153,7 @@ async function frameGeometry(page: Page) {
         clientWidth: root.clientWidth,
         pageWidth: document.documentElement.clientWidth,
         right: element.getBoundingClientRect().right,
+        zoom: element.contentDocument!.body.style.zoom,
       };
     });
   }
@@ -175,6 +176,9 @@ describe.each([
     // The 600 px table fits the frame (scaled on the phone), and the frame the screen.
     expect(wide.scrollWidth).toBeLessThanOrEqual(wide.clientWidth);
     expect(wide.right).toBeLessThanOrEqual(wide.pageWidth);
+    // A fixed 600 px banner cannot wrap: on the phone the mail is zoomed to fit.
+    if (size === PHONE) expect(Number(wide.zoom)).toBeLessThan(1);
+    else expect(wide.zoom).toBe('');
     await page.screenshot({ path: `/tmp/reader-${name}-newsletter.png` });
     const last = page.frameLocator('iframe[title="Message body"]').getByText('LAST LINE');
     await last.scrollIntoViewIfNeeded();

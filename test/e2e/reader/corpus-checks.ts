@@ -21,6 +21,11 @@ export const SANDBOX_TOKENS = [
   'allow-popups-to-escape-sandbox',
   'allow-same-origin',
 ];
+/**
+ * After "Show remote content" the frame is opaque again: Chromium sends the app's
+ * address as Referer with CSS images of a same-origin document (message-frame.tsx).
+ */
+export const REMOTE_SANDBOX_TOKENS = ['allow-popups', 'allow-popups-to-escape-sandbox'];
 export const FORBIDDEN_IN_FRAME = 'script,svg,math,style,form,base,meta,link,iframe,object,embed';
 export const FRAME_CSP =
   "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'";

@@ -39,18 +39,35 @@ export function shortcutFor(event: KeyLike, isTyping: boolean): ShortcutAction |
 
 const NOT_TEXT = new Set(['checkbox', 'radio', 'button', 'submit', 'reset']);
 
+// Not `instanceof HTMLElement`: keys from the message frame come from elements of
+// the frame's own realm, whose HTMLElement is another object than the page's.
+function asElement(target: EventTarget | null): HTMLElement | undefined {
+  const node = target as Partial<HTMLElement> | null;
+  return node?.nodeType === 1 && typeof node.tagName === 'string'
+    ? (node as HTMLElement)
+    : undefined;
+}
+
 /** Whether key presses go to a text field (or a control that uses them itself). */
 export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  if (target instanceof HTMLInputElement) return !NOT_TEXT.has(target.type);
-  return target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
+  const element = asElement(target);
+  if (!element) return false;
+  if (element.isContentEditable) return true;
+  if (element.tagName === 'INPUT') return !NOT_TEXT.has((element as HTMLInputElement).type);
+  return element.tagName === 'TEXTAREA' || element.tagName === 'SELECT';
 }
 
 /** Enter on a button or link activates it; it must not also open a message. */
 export function isActivationTarget(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.tagName === 'BUTTON' || target.tagName === 'A' || target.tagName === 'SUMMARY')
-  );
+  const tag = asElement(target)?.tagName;
+  return tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY';
+}
+
+/**
+ * Whether a key press inside the message frame goes on to the page's shortcuts:
+ * not Enter on one of the mail's links (it follows the link), not typing.
+ */
+export function isForwardedFromFrame(event: KeyLike & { target: EventTarget | null }): boolean {
+  if (isTypingTarget(event.target)) return event.key === 'Escape';
+  return !(event.key === 'Enter' && isActivationTarget(event.target));
 }

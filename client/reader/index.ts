@@ -18,10 +18,18 @@ export { linkifyText } from './linkify.ts';
 export type { TextToken } from './linkify.ts';
 export { MessageContent } from './message-content.tsx';
 export type { MessageContentProps } from './message-content.tsx';
-export { MESSAGE_FRAME_SANDBOX, MessageFrame } from './message-frame.tsx';
+export { MESSAGE_FRAME_SANDBOX, MessageFrame, REMOTE_FRAME_SANDBOX } from './message-frame.tsx';
 export type { MessageFrameLabels, MessageFrameProps } from './message-frame.tsx';
-export { MessageHeaders, formatAddress, formatAddressList } from './message-headers.tsx';
-export type { MessageHeadersProps } from './message-headers.tsx';
+export {
+  ENGLISH_HEADER_LABELS,
+  MessageHeaders,
+  formatAddress,
+  formatAddressList,
+  formatHeaderDate,
+} from './message-headers.tsx';
+export type { HeaderLabels, MessageHeadersProps } from './message-headers.tsx';
+export { MAX_SOURCE_BYTES, MessageSource, sourceText } from './message-source.tsx';
+export type { MessageSourceProps } from './message-source.tsx';
 export { DEFAULT_MIME_LIMITS, MimeError } from './message-types.ts';
 export type {
   MimeErrorCode,

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { AttachmentList, DownloadMessageLink, listedAttachments } from './attachments.tsx';
 import { createCidResolver } from './cid-images.ts';
 import { ENGLISH_FRAME_LABELS, MessageFrame, type MessageFrameLabels } from './message-frame.tsx';
-import { MessageHeaders } from './message-headers.tsx';
+import { MessageHeaders, type HeaderLabels } from './message-headers.tsx';
 import type { ParseResult } from './message-parser.ts';
 import { PlainTextBody } from './plain-text.tsx';
 import { sanitizeMessageHtml } from './sanitize-html.ts';
@@ -17,7 +17,12 @@ export interface MessageContentProps {
   /** Fired when the HTML frame finished loading (tests and scroll restoration). */
   onFrameLoad?: () => void;
   frameLabels?: MessageFrameLabels;
+  headerLabels?: HeaderLabels;
+  /** Text of the .eml link; English by default. */
+  downloadLabel?: string;
   locale?: string;
+  /** Plain-text bodies in a fixed-width font (the reader's remembered choice). */
+  isMonospace?: boolean;
 }
 
 /**
@@ -57,12 +62,13 @@ export function MessageContent(props: MessageContentProps): JSX.Element {
   );
   return (
     <article class="message">
-      <MessageHeaders message={message} locale={props.locale} />
+      <MessageHeaders message={message} locale={props.locale} labels={props.headerLabels} />
       {sanitized ? (
         <MessageFrame
           document={sanitized.html}
           blockedRemote={sanitized.blockedRemote}
           onShowRemote={() => setAllowRemote(true)}
+          isRemoteAllowed={allowRemote}
           onLoad={props.onFrameLoad}
           labels={props.frameLabels}
         />
@@ -73,12 +79,15 @@ export function MessageContent(props: MessageContentProps): JSX.Element {
               {(props.frameLabels ?? ENGLISH_FRAME_LABELS).bodyTooLarge}
             </p>
           )}
-          <PlainTextBody text={isTextTooLarge ? text.slice(0, MAX_TEXT_BODY) : text} />
+          <PlainTextBody
+            text={isTextTooLarge ? text.slice(0, MAX_TEXT_BODY) : text}
+            isMonospace={props.isMonospace}
+          />
         </>
       )}
       <AttachmentList attachments={attachments} />
-      <p>
-        <DownloadMessageLink raw={raw} subject={message.subject} />
+      <p class="message-download">
+        <DownloadMessageLink raw={raw} subject={message.subject} label={props.downloadLabel} />
       </p>
     </article>
   );

@@ -16,11 +16,46 @@ export function formatAddress(entry: ParsedAddress): string {
   return name || address;
 }
 
+/** Header names and fixed texts of the block; English by default, injectable. */
+export interface HeaderLabels {
+  from: string;
+  to: string;
+  cc: string;
+  replyTo: string;
+  date: string;
+  noSubject: string;
+  /** Said after the first addresses of a flood: "and 4950 more". */
+  andMore: (count: number) => string;
+}
+
+export const ENGLISH_HEADER_LABELS: HeaderLabels = {
+  from: 'From',
+  to: 'To',
+  cc: 'Cc',
+  replyTo: 'Reply-To',
+  date: 'Date',
+  noSubject: '(no subject)',
+  andMore: (count) => `and ${count} more`,
+};
+
 /** A list of addresses as one line of text, with "and N more" past the cap. */
-export function formatAddressList(list: readonly ParsedAddress[]): string {
+export function formatAddressList(
+  list: readonly ParsedAddress[],
+  andMore: HeaderLabels['andMore'] = ENGLISH_HEADER_LABELS.andMore,
+): string {
   const shown = list.slice(0, MAX_SHOWN_ADDRESSES).map(formatAddress).filter(Boolean);
   const rest = list.length - Math.min(list.length, MAX_SHOWN_ADDRESSES);
-  return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+  return rest > 0 ? `${shown.join(', ')} ${andMore(rest)}` : shown.join(', ');
+}
+
+/**
+ * Date and time in the locale's own style, to the minute: seconds say nothing to
+ * a reader, and `timeStyle` keeps the locale's clock (no "05:35 PM" in en-US).
+ */
+export function formatHeaderDate(iso: string, locale: string | undefined): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(time);
 }
 
 /** Props of {@link MessageHeaders}. */
@@ -28,21 +63,28 @@ export interface MessageHeadersProps {
   message: Pick<ParsedMessage, 'subject' | 'from' | 'to' | 'cc' | 'replyTo' | 'date'>;
   /** BCP 47 locale for the date; the browser's by default. */
   locale?: string;
+  labels?: HeaderLabels;
 }
 
 /** The header block of the reader. Every value is a Preact text node. */
-export function MessageHeaders({ message, locale }: MessageHeadersProps): JSX.Element {
+export function MessageHeaders({ message, locale, labels }: MessageHeadersProps): JSX.Element {
+  const l = labels ?? ENGLISH_HEADER_LABELS;
   const rows: [string, string][] = [];
-  if (message.from) rows.push(['From', formatAddress(message.from)]);
-  if (message.to.length) rows.push(['To', formatAddressList(message.to)]);
-  if (message.cc.length) rows.push(['Cc', formatAddressList(message.cc)]);
-  if (message.replyTo.length) rows.push(['Reply-To', formatAddressList(message.replyTo)]);
-  if (message.date) rows.push(['Date', new Date(message.date).toLocaleString(locale)]);
-  const subject = shortenMiddle(neutralizeText(message.subject).trim(), 300);
+  if (message.from) rows.push([l.from, formatAddress(message.from)]);
+  if (message.to.length) rows.push([l.to, formatAddressList(message.to, l.andMore)]);
+  if (message.cc.length) rows.push([l.cc, formatAddressList(message.cc, l.andMore)]);
+  if (message.replyTo.length) {
+    rows.push([l.replyTo, formatAddressList(message.replyTo, l.andMore)]);
+  }
+  const date = message.date ? formatHeaderDate(message.date, locale) : '';
+  if (date) rows.push([l.date, date]);
+  const full = neutralizeText(message.subject).trim();
+  const subject = shortenMiddle(full, 300);
   return (
     <header class="message-headers">
-      <h2>
-        <bdi>{subject || '(no subject)'}</bdi>
+      {/* The title shows the whole subject where the line cuts it (or we shortened it). */}
+      <h2 title={full || undefined}>
+        <bdi>{subject || l.noSubject}</bdi>
       </h2>
       <dl>
         {rows.map(([label, value]) => (

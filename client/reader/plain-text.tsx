@@ -8,18 +8,20 @@ import { linkifyText } from './linkify.ts';
 export interface PlainTextBodyProps {
   /** The decoded text body; untrusted. */
   text: string;
+  /** Fixed-width font, for mail that aligns columns with spaces. */
+  isMonospace?: boolean;
 }
 
 /**
  * Renders text with line breaks kept and https/http/mailto links as anchors that
  * open in a new, unrelated tab. Hovering shows the real destination.
  */
-export function PlainTextBody({ text }: PlainTextBodyProps): JSX.Element {
+export function PlainTextBody({ text, isMonospace = false }: PlainTextBodyProps): JSX.Element {
   const tokens = useMemo(() => linkifyText(text), [text]);
   return (
     <div
-      class="message-text"
-      style={{ whiteSpace: 'pre-wrap', overflowWrap: 'break-word', fontFamily: 'inherit' }}
+      class={isMonospace ? 'message-text is-monospace' : 'message-text'}
+      style={{ whiteSpace: 'pre-wrap', overflowWrap: 'break-word' }}
     >
       {tokens.map((token) =>
         token.type === 'text' ? (

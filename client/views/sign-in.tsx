@@ -2,7 +2,7 @@
 // The password stays in this component's state and the session store's memory only.
 
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { baseUrl, fetchAdmission, type Admission, type GatewayConfig } from '../api.ts';
 import { connectionCause, errorMessageKey } from '../state/errors.ts';
 import type { MessageKey } from '../state/i18n.ts';
@@ -28,6 +28,16 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
   const chosen = servers.some((entry) => entry.id === server) ? server : servers[0]?.id;
   const error = sessions.error.value;
   const admission = useAdmission(error);
+  const usernameRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  // Type at once: into the username, or the password when the username is
+  // already there (a password manager or the browser filled it in).
+  useEffect(() => {
+    const known = usernameRef.current?.value ?? '';
+    if (known) setUsername(known);
+    (known ? passwordRef : usernameRef).current?.focus();
+  }, []);
 
   // Touching the form (focus, a press, typing) says a sign-in is coming: past
   // the username (at the password or the button), for that account.
@@ -48,7 +58,12 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
       await store.signIn(chosen, username.trim(), password, { preferApop: isApopPreferred });
       setPassword('');
     } catch {
-      // Shown from sessions.error below.
+      // Shown from sessions.error below. A refused password is selected, so
+      // typing the right one replaces it.
+      if (errorMessageKey(sessions.error.value) === 'error.wrongPassword') {
+        passwordRef.current?.focus();
+        passwordRef.current?.select();
+      }
     } finally {
       setBusy(false);
     }
@@ -81,6 +96,8 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
           <label>
             <span>{t('signIn.username')}</span>
             <input
+              ref={usernameRef}
+              id="username"
               name="username"
               autocomplete="username"
               autocapitalize="none"
@@ -93,6 +110,8 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
           <label>
             <span>{t('signIn.password')}</span>
             <input
+              ref={passwordRef}
+              id="password"
               name="password"
               type="password"
               autocomplete="current-password"

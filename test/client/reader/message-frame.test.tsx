@@ -2,7 +2,11 @@
 // srcdoc it was given, the remote-content bar. Sanitizing itself is tested in Chromium.
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MESSAGE_FRAME_SANDBOX, MessageFrame } from '../../../client/reader/message-frame.tsx';
+import {
+  MESSAGE_FRAME_SANDBOX,
+  MessageFrame,
+  REMOTE_FRAME_SANDBOX,
+} from '../../../client/reader/message-frame.tsx';
 import { frameCsp } from '../../../client/reader/frame-document.ts';
 
 const root = document.createElement('div');
@@ -10,7 +14,9 @@ document.body.append(root);
 afterEach(() => render(null, root));
 
 describe('MessageFrame', () => {
-  it('renders a sandboxed frame without allow-scripts or allow-same-origin', () => {
+  // Same-origin so the page can size the frame and hear its keys; safe only because
+  // no script runs in it: allow-scripts must never join it (SECURITY.md 42).
+  it('renders a sandboxed frame, same-origin but never with allow-scripts', () => {
     render(<MessageFrame document="<!DOCTYPE html><p>hi</p>" blockedRemote={0} />, root);
     const frame = root.querySelector('iframe');
     expect(frame?.getAttribute('title')).toBe('Message body');
@@ -18,11 +24,42 @@ describe('MessageFrame', () => {
     expect(MESSAGE_FRAME_SANDBOX.split(' ').sort()).toEqual([
       'allow-popups',
       'allow-popups-to-escape-sandbox',
+      'allow-same-origin',
     ]);
+    expect(MESSAGE_FRAME_SANDBOX).not.toMatch(/allow-(scripts|forms|top-navigation|modals)/);
     expect(frame?.getAttribute('srcdoc') ?? (frame as HTMLIFrameElement).srcdoc).toBe(
       '<!DOCTYPE html><p>hi</p>',
     );
     expect(root.querySelector('[role="status"]')).toBeNull();
+  });
+
+  // Chromium sends a Referer with CSS images of a same-origin document: once remote
+  // content may load, the frame is opaque; the attribute order makes it so.
+  it('turns opaque once remote content is allowed, the sandbox set before the srcdoc', () => {
+    render(<MessageFrame document="<p>a</p>" blockedRemote={2} />, root);
+    const frame = root.querySelector('iframe')!;
+    const order: string[] = [];
+    const setAttribute = frame.setAttribute.bind(frame);
+    frame.setAttribute = (name: string, value: string) => {
+      order.push(name);
+      setAttribute(name, value);
+    };
+    Object.defineProperty(frame, 'srcdoc', {
+      set: (value: string) => {
+        order.push('srcdoc');
+        setAttribute('srcdoc', value);
+      },
+      get: () => frame.getAttribute('srcdoc'),
+    });
+    render(<MessageFrame document="<p>b</p>" blockedRemote={0} isRemoteAllowed />, root);
+    const remote = root.querySelector('iframe');
+    expect(remote?.getAttribute('sandbox')).toBe(REMOTE_FRAME_SANDBOX);
+    expect(order.indexOf('sandbox')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('sandbox')).toBeLessThan(order.indexOf('srcdoc'));
+    expect(REMOTE_FRAME_SANDBOX.split(' ').sort()).toEqual([
+      'allow-popups',
+      'allow-popups-to-escape-sandbox',
+    ]);
   });
 
   it('shows how much was blocked and offers the opt-in', () => {

@@ -122,6 +122,22 @@ describe('sign-in page', () => {
     );
   });
 
+  it('focuses the username, and selects the refused password for retyping', async () => {
+    const { store } = buildApp(new FakeMailbox([]));
+    mounted = mountApp(store);
+    await settle();
+    const username = field(mounted.root, 'Username');
+    const password = field(mounted.root, 'Password');
+    expect(document.activeElement).toBe(username);
+    await typeInto(username, 'alice');
+    await typeInto(password, 'wrong');
+    await submit(mounted.root);
+    await until(() => mounted!.root.querySelector('[role="alert"]') !== null, 'alert');
+    await settle();
+    expect(document.activeElement).toBe(password);
+    expect([password.selectionStart, password.selectionEnd]).toEqual([0, 5]);
+  });
+
   it.each([
     [429, 'Too many attempts. Wait a few minutes, then try again.'],
     [503, 'The webmail service is busy. Try again in a minute.'],

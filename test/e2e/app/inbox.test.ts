@@ -144,9 +144,11 @@ describe('web client end to end', () => {
     const frame = app.page.frameLocator('iframe[title="Message body"]');
     await frame.getByText('Hello reader, this is the newsletter.').waitFor();
     const sandbox = await app.page.locator('iframe[title="Message body"]').getAttribute('sandbox');
+    // Same-origin for sizing and keys; no allow-scripts, so nothing of the mail runs.
     expect(sandbox?.split(/\s+/).sort()).toEqual([
       'allow-popups',
       'allow-popups-to-escape-sandbox',
+      'allow-same-origin',
     ]);
     await frame.getByText('click me').click();
     await app.page.waitForTimeout(500);

@@ -12,7 +12,20 @@ export const HOSTILE = fileURLToPath(new URL('../../fixtures/mail/hostile', impo
 export const FILES = readdirSync(HOSTILE)
   .filter((name) => name.endsWith('.eml'))
   .sort();
-export const SANDBOX_TOKENS = ['allow-popups', 'allow-popups-to-escape-sandbox'];
+/**
+ * The frame's sandbox. Same-origin lets the page size the frame and hear its keys;
+ * with no allow-scripts nothing in the mail can use that origin (SECURITY.md 42).
+ */
+export const SANDBOX_TOKENS = [
+  'allow-popups',
+  'allow-popups-to-escape-sandbox',
+  'allow-same-origin',
+];
+/**
+ * After "Show remote content" the frame is opaque again: Chromium sends the app's
+ * address as Referer with CSS images of a same-origin document (message-frame.tsx).
+ */
+export const REMOTE_SANDBOX_TOKENS = ['allow-popups', 'allow-popups-to-escape-sandbox'];
 export const FORBIDDEN_IN_FRAME = 'script,svg,math,style,form,base,meta,link,iframe,object,embed';
 export const FRAME_CSP =
   "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'";

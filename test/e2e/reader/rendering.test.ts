@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHARSET_CASES, readCharsetFixture } from '../../support/charset-fixtures.ts';
 import { builtScripts } from '../../support/reader-harness/build.ts';
+import { SANDBOX_TOKENS } from './corpus-checks.ts';
 import { FIXTURES, ReaderSession, SCREENSHOTS } from './session.ts';
 
 let session: ReaderSession;
@@ -173,7 +174,7 @@ describe('overlay containment (payload class 13)', () => {
       <p style="position:fixed;top:0;left:0;font-size:40px;color:#fff">Your session expired</p></body>`;
     await session.page.evaluate(([doc, sandbox]) => window.harness.renderRawFrame(doc, sandbox), [
       overlay,
-      'allow-popups allow-popups-to-escape-sandbox',
+      SANDBOX_TOKENS.join(' '),
     ] as const);
     await session.settle(100);
     await session.page.screenshot({ path: join(SCREENSHOTS, 'overlay-unsanitized.png') });
@@ -244,10 +245,10 @@ describe('without the app CSP (controls and the frame CSP backstop)', () => {
     session.resetObservations();
     const port = session.remote.port;
     const payload = `<img src=x onerror="window.__pwned=1;new Image().src='http://127.0.0.1:${port}/pwned-control'">`;
-    await session.page.evaluate(
-      ([doc]) => window.harness.renderRawFrame(doc, 'allow-popups allow-popups-to-escape-sandbox'),
-      [payload] as const,
-    );
+    await session.page.evaluate(([doc, sandbox]) => window.harness.renderRawFrame(doc, sandbox), [
+      payload,
+      SANDBOX_TOKENS.join(' '),
+    ] as const);
     await session.settle();
     expect(await session.markers()).toEqual({ top: undefined, frame: undefined });
     expect(session.remote.requests).toEqual([]);

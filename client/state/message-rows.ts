@@ -2,7 +2,12 @@
 // order and filter them for the list; the mailbox store wires these into a
 // computed signal. Knows no session, store or view.
 
-import { matchesSearch, normalizeQuery, type ListHeader, type SearchSources } from './search-match.ts';
+import {
+  matchesSearch,
+  normalizeQuery,
+  type ListHeader,
+  type SearchSources,
+} from './search-match.ts';
 
 export { localDay } from './search-match.ts';
 

@@ -39,7 +39,10 @@ export function createReadStateStore(deps: ReadStateDeps): ReadStateStore {
   const unreadCount = computed(() => {
     const seen = read.value;
     const gone = deps.hidden.value;
-    return deps.rows.value.reduce((n, row) => n + (seen.has(row.uidl) || gone.has(row.uidl) ? 0 : 1), 0);
+    return deps.rows.value.reduce(
+      (n, row) => n + (seen.has(row.uidl) || gone.has(row.uidl) ? 0 : 1),
+      0,
+    );
   });
   let account: string | undefined;
   let loading: Promise<void> | undefined;

@@ -26,4 +26,3 @@ export function Placeholders({ count }: { count: number }): JSX.Element {
     </>
   );
 }
-

@@ -46,9 +46,7 @@ function Count(): JSX.Element {
   }
   const shown = i18n.formatNumber(mailbox.view.value.length);
   return (
-    <span class="count">
-      {i18n.t('list.filtered', { shown, total: i18n.formatNumber(total) })}
-    </span>
+    <span class="count">{i18n.t('list.filtered', { shown, total: i18n.formatNumber(total) })}</span>
   );
 }
 

@@ -27,7 +27,9 @@ export function Inbox(): JSX.Element {
   const [isHelpOpen, setHelpOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const openUidl = reader.state.value?.uidl;
-  const targets = openUidl !== undefined ? [openUidl] : selection.targets.value;
+  // Picked rows win over the open message, which wins over the cursor row.
+  const hasPicks = selection.selected.value.size > 0;
+  const targets = openUidl !== undefined && !hasPicks ? [openUidl] : selection.targets.value;
 
   const open = (uidl: string): void => {
     selection.setCursor(uidl);

@@ -126,7 +126,7 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
       </select>
       <button
         type="button"
-        class="icon-only"
+        class="icon-only help"
         onClick={props.onHelp}
         aria-label={t('list.shortcuts')}
         title={t('list.shortcuts')}

@@ -107,7 +107,10 @@ async function openList(options: OpenOptions = {}): Promise<ListPage> {
 }
 
 const fromWeight = (list: ListPage, subject: string): Promise<string> =>
-  list.row(subject).locator('.cell-from').evaluate((cell) => getComputedStyle(cell).fontWeight);
+  list
+    .row(subject)
+    .locator('.cell-from')
+    .evaluate((cell) => getComputedStyle(cell).fontWeight);
 
 describe('the message list', () => {
   it('counts every message unread on a new device; opening reads it; Mark as unread, Shift+I', async () => {

@@ -209,6 +209,58 @@ describe('the message list', () => {
     await list.context.close();
   });
 
+  it('says what sign-out waits for during the Undo window, and Undo still works', async () => {
+    const before = await mailboxIds(world.dovecot);
+    const list = await openList();
+    const { page } = list;
+    await list.row('Budget for April').getByRole('checkbox').click();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const toast = page.getByRole('status').filter({ hasText: 'Signing out once the Undo time' });
+    await toast.waitFor();
+    await list.shot('desktop-signing-out');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+    expect(await mailboxIds(world.dovecot)).toEqual(before);
+    await list.context.close();
+  });
+
+  it('draws placeholder rows and "Loading 8 messages…" as soon as STAT answers', async () => {
+    const context = await world.browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
+    const page = await context.newPage();
+    // A slow link after STAT: the gateway's frames that follow its reply are held back.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.routeWebSocket(/\/ws$/, (socket) => {
+      const server = socket.connectToServer();
+      let isHolding = false;
+      socket.onMessage((message) => server.send(message));
+      server.onMessage((message) => {
+        if (typeof message === 'string') return socket.send(message);
+        if (isHolding) return void held.then(() => socket.send(message));
+        const text = message.toString('latin1');
+        const stat = /^\+OK \d+ \d+\r\n/m.exec(text);
+        if (!stat) return socket.send(message);
+        const end = stat.index + stat[0].length;
+        socket.send(message.subarray(0, end));
+        isHolding = true;
+        const rest = message.subarray(end);
+        if (rest.length > 0) void held.then(() => socket.send(rest));
+      });
+    });
+    await page.goto(world.gateway.url);
+    await page.getByRole('textbox', { name: 'Username' }).fill(USER.name);
+    await page.getByRole('textbox', { name: 'Password' }).fill(USER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(/^Loading \d+ messages…$/).waitFor();
+    expect(await page.locator('.row.is-placeholder').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: '/tmp/list-desktop-placeholders.png' });
+    release();
+    await page.getByRole('grid', { name: 'Messages' }).getByRole('row').first().waitFor();
+    expect(await page.locator('.row.is-placeholder').count()).toBe(0);
+    await context.close();
+  });
+
   it('shows the keyboard shortcuts on ?', async () => {
     const list = await openList({ colorScheme: 'dark' });
     const { page } = list;

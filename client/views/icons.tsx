@@ -1,5 +1,5 @@
 // Line icons for the toolbar, drawn in currentColor so light and dark themes
-// need nothing of their own; always beside a text label or an aria-label.
+// need nothing of their own, and the icon button that carries them with its name.
 
 import type { JSX } from 'preact';
 
@@ -29,5 +29,33 @@ export function Icon({ name }: { name: IconName }): JSX.Element {
         stroke-linejoin="round"
       />
     </svg>
+  );
+}
+
+export interface ActionProps {
+  icon: IconName;
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+  isBusy?: boolean;
+}
+
+/** An icon button whose text shows beside the icon where there is room (CSS hides it on a phone). */
+export function Action(props: ActionProps): JSX.Element {
+  return (
+    <button
+      type="button"
+      class={props.isBusy ? 'action is-busy' : 'action'}
+      aria-label={props.label}
+      aria-busy={props.isBusy ? 'true' : undefined}
+      title={props.label}
+      onClick={props.onClick}
+      disabled={props.disabled}
+    >
+      <Icon name={props.icon} />
+      <span class="action-label" aria-hidden="true">
+        {props.label}
+      </span>
+    </button>
   );
 }

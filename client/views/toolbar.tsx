@@ -5,7 +5,7 @@
 import type { JSX, RefObject } from 'preact';
 import { SORT_KEYS, type SortKey } from '../state/message-rows.ts';
 import { useStore } from '../store-context.ts';
-import { Icon, type IconName } from './icons.tsx';
+import { Action, Icon } from './icons.tsx';
 
 export interface ToolbarProps {
   /** What the actions act on: the open message, else the selection or cursor row. */
@@ -14,34 +14,6 @@ export interface ToolbarProps {
   onSettings: () => void;
   onHelp: () => void;
   searchRef: RefObject<HTMLInputElement>;
-}
-
-interface ActionProps {
-  icon: IconName;
-  label: string;
-  onClick: () => void;
-  disabled?: boolean;
-  isBusy?: boolean;
-}
-
-/** An icon button whose text shows beside the icon where there is room (CSS hides it on a phone). */
-function Action(props: ActionProps): JSX.Element {
-  return (
-    <button
-      type="button"
-      class={props.isBusy ? 'action is-busy' : 'action'}
-      aria-label={props.label}
-      aria-busy={props.isBusy ? 'true' : undefined}
-      title={props.label}
-      onClick={props.onClick}
-      disabled={props.disabled}
-    >
-      <Icon name={props.icon} />
-      <span class="action-label" aria-hidden="true">
-        {props.label}
-      </span>
-    </button>
-  );
 }
 
 /** `role="toolbar"` with the mailbox actions. */

@@ -53,7 +53,7 @@ export interface AppStore {
   updatedAt: ReadonlySignal<number | undefined>;
   /**
    * "Keep mail on this device": when false, signing out deletes the header
-   * cache and pending deletions, so nothing stays in IndexedDB.
+   * cache, the read state and pending deletions, so nothing stays in IndexedDB.
    */
   keepMail: Signal<boolean>;
   /** Sign-out is waiting for an Undo window or a commit to finish. */

@@ -9,8 +9,6 @@ import {
   type SearchSources,
 } from './search-match.ts';
 
-export { localDay } from './search-match.ts';
-
 export interface MessageRow {
   /** The UIDL, or `#n` in a mailbox without UIDL (read-only, never cached). */
   uidl: string;

@@ -119,6 +119,11 @@ describe('the message list', () => {
     for (const subject of SUBJECTS) expect(await list.nameOf(subject)).toMatch(/^Unread, /);
     await expect.poll(() => page.title()).toBe(`(${count}) Mail`);
     await page.getByText(`${count} unread`).waitFor();
+    // When the list was updated, in the locale's own time format.
+    await page.getByText(/^Updated \d{1,2}:\d{2}\s[AP]M$/).waitFor();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText(/^Updated \d{1,2}:\d{2}\s[AP]M$/).waitFor();
+    await list.row(SUBJECTS[0]!).waitFor();
     await list.shot('desktop-light');
 
     await list.row('Lunch order').click();
@@ -271,6 +276,13 @@ describe('the message list', () => {
     await list.shot('desktop-dark-help');
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);
+    await list.row('Team photo').getByRole('checkbox').click();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const toast = page.getByRole('status').filter({ hasText: 'Deleted 1' });
+    await toast.waitFor();
+    await list.shot('desktop-dark-toast');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await list.row('Team photo').waitFor();
     await list.context.close();
   });
 
@@ -305,6 +317,11 @@ describe('the message list', () => {
     await list.row('Offsite agenda').waitFor();
     await search.fill('');
     await list.shot('desktop-zh');
+    // Escape leaves the search box; then `?` is a shortcut, not a character.
+    await list.page.keyboard.press('Escape');
+    await list.page.keyboard.press('?');
+    await list.page.getByRole('dialog', { name: '键盘快捷键' }).getByText('标为未读').waitFor();
+    await list.shot('desktop-zh-help');
     await list.context.close();
   });
 

@@ -298,13 +298,18 @@ describe('the message list', () => {
       const height = async () => (await toolbar.boundingBox())?.height ?? 0;
       expect(await height(), name).toBeLessThan(60);
       await list.shot(name);
-      await list.row('Team photo').getByRole('checkbox').click();
-      expect(await height(), name).toBeLessThan(60);
-      await list.shot(`${name}-selected`);
       if (name === 'phone-zh') {
         expect(await list.nameOf('Offsite agenda')).toMatch(/^未读，/);
         await expect.poll(() => page.title()).toBe(`(${count}) 邮件`);
       }
+      await list.row('Team photo').getByRole('checkbox').click();
+      expect(await height(), name).toBeLessThan(60);
+      await list.shot(`${name}-selected`);
+      await list.row('Team photo').getByRole('checkbox').click();
+      await list.row('Lunch order').click();
+      await page.getByText('Body of message 4.').waitFor();
+      expect(await height(), name).toBeLessThan(60);
+      await list.shot(`${name}-reading`);
       await list.context.close();
     }
   });

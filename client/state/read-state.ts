@@ -49,14 +49,13 @@ export function createReadStateStore(deps: ReadStateDeps): ReadStateStore {
   /** UIDLs of the previous listing; undefined on a device that never listed this mailbox. */
   let known: ReadonlySet<string> | undefined;
   let saving: Promise<void> = Promise.resolve();
+  let isVolatile = false;
 
   function persist(): void {
-    if (account === undefined || known === undefined) return;
+    if (account === undefined || known === undefined || isVolatile) return;
     const key = account;
-    // A mailbox without UIDL numbers its rows per session: nothing to keep.
-    const keep = (uidl: string): boolean => !isPseudoUidl(uidl);
-    const readNow = [...read.value].filter(keep);
-    const knownNow = [...known].filter(keep);
+    const readNow = [...read.value].filter((uidl) => !isPseudoUidl(uidl));
+    const knownNow = [...known];
     // Chained: an older snapshot never lands after a newer one.
     saving = saving.then(() => deps.storage.save(key, readNow, knownNow));
   }
@@ -94,6 +93,13 @@ export function createReadStateStore(deps: ReadStateDeps): ReadStateStore {
       return loading;
     },
     listed(uidls) {
+      // A session without UIDL numbers its rows per session: those marks live in
+      // memory only, and must not overwrite what the device knows by UIDL.
+      if (uidls.some(isPseudoUidl)) {
+        isVolatile = true;
+        return;
+      }
+      isVolatile = false;
       const before = known;
       const now = new Set(uidls);
       if (before !== undefined) {
@@ -111,6 +117,7 @@ export function createReadStateStore(deps: ReadStateDeps): ReadStateStore {
     settled: () => saving,
     reset() {
       account = undefined;
+      isVolatile = false;
       loading = undefined;
       known = undefined;
       read.value = new Set();

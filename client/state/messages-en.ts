@@ -40,6 +40,7 @@ export const EN = {
   'list.subject': 'Subject',
   'list.date': 'Date',
   'list.size': 'Size',
+  'list.rowName': '{from}, {subject}, {date}',
   'list.selectAll': 'Select all',
   'list.selected.one': '1 selected',
   'list.selected.other': '{count} selected',

@@ -41,6 +41,7 @@ export const ZH: Readonly<Record<MessageKey, string>> = {
   'list.subject': '主题',
   'list.date': '日期',
   'list.size': '大小',
+  'list.rowName': '{from}，{subject}，{date}',
   'list.selectAll': '全选',
   'list.selected.one': '已选 1 封',
   'list.selected.other': '已选 {count} 封',

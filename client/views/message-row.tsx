@@ -42,7 +42,9 @@ function MessageRowView(props: MessageRowProps): JSX.Element {
   if (props.isUnread) classes.push('is-unread');
   const subject = header ? header.subject || i18n.t('list.noSubject') : '';
   const date = formatListDate(header?.date ?? null, tag);
-  const name = header ? `${header.from}, ${subject}, ${date}` : i18n.t('list.notLoaded');
+  const name = header
+    ? i18n.t('list.rowName', { from: header.from, subject, date })
+    : i18n.t('list.notLoaded');
   let label = name;
   if (props.isUnread) label = i18n.t(props.isNew ? 'read.newRow' : 'read.unreadRow', { name });
   return (

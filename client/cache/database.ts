@@ -66,21 +66,40 @@ export function createDatabase(): Database {
   };
   const safeOpen = (): Promise<MailDb | undefined> => {
     try {
-      return openDB<MailSchema>(DATABASE_NAME, VERSION, {
-        upgrade(db, oldVersion) {
-          if (oldVersion < 1) {
-            const headers = db.createObjectStore('headers', { keyPath: ['account', 'uidl'] });
-            headers.createIndex('account', 'account');
-            db.createObjectStore('pending', { keyPath: 'account' });
-          }
-          if (oldVersion < 2) db.createObjectStore('read', { keyPath: 'account' });
-        },
-        blocking(_current, _next, event) {
-          // Another tab deletes ("Forget this device") or upgrades: let it.
-          (event.target as IDBDatabase).close();
-          opening = undefined;
-        },
-      }).catch(() => undefined);
+      return new Promise((resolve) => {
+        let isAbandoned = false;
+        openDB<MailSchema>(DATABASE_NAME, VERSION, {
+          upgrade(db) {
+            // Each store is created when missing rather than by version number: a
+            // database someone opened without a version exists at 1 with no store.
+            const names = db.objectStoreNames;
+            if (!names.contains('headers')) {
+              const headers = db.createObjectStore('headers', { keyPath: ['account', 'uidl'] });
+              headers.createIndex('account', 'account');
+            }
+            if (!names.contains('pending')) db.createObjectStore('pending', { keyPath: 'account' });
+            if (!names.contains('read')) db.createObjectStore('read', { keyPath: 'account' });
+          },
+          blocked() {
+            // An older connection that never lets go (a tab of the previous
+            // release) must not hang the listing: this page goes without storage.
+            isAbandoned = true;
+            opening = undefined;
+            resolve(undefined);
+          },
+          blocking(_current, _next, event) {
+            // Another tab deletes ("Forget this device") or upgrades: let it.
+            (event.target as IDBDatabase).close();
+            opening = undefined;
+          },
+        }).then(
+          (db) => {
+            if (isAbandoned) db.close();
+            else resolve(db);
+          },
+          () => resolve(undefined),
+        );
+      });
     } catch {
       // Storage blocked (some private modes throw synchronously).
       return Promise.resolve(undefined);

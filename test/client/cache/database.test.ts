@@ -55,6 +55,19 @@ describe('database upgrade', () => {
     expect(await read.load(ACCOUNT)).toEqual({ read: ['u1'], known: ['u1', 'u2'] });
   });
 
+  it('creates the stores a database opened without a version lacks', async () => {
+    const empty = await openDB(DATABASE_NAME); // version 1, no store at all
+    empty.close();
+    const database = createDatabase();
+    await createReadStorage(database).save(ACCOUNT, ['u1'], ['u1']);
+    expect(await createReadStorage(database).load(ACCOUNT)).toEqual({
+      read: ['u1'],
+      known: ['u1'],
+    });
+    await createHeaderCache(database).save(ACCOUNT, [['u1', HEADER]]);
+    expect((await createHeaderCache(database).load(ACCOUNT)).get('u1')).toEqual(HEADER);
+  });
+
   it('keeps To and Cc of a header for search, and reads entries stored without them', async () => {
     const database = createDatabase();
     const cache = createHeaderCache(database);

@@ -81,6 +81,11 @@ export function Inbox(): JSX.Element {
     }
   };
 
+  // Read at key time, not from the last effect: a key pressed right after a
+  // click must act on what that click picked.
+  const performRef = useRef(perform);
+  performRef.current = perform;
+
   // "(3) Mail", as webmails do, so a background tab shows that mail waits.
   const unread = readState.unreadCount.value;
   const title = i18n.t('app.title');
@@ -96,11 +101,11 @@ export function Inbox(): JSX.Element {
       if (!action) return;
       if (action === 'open' && isActivationTarget(event.target)) return;
       event.preventDefault();
-      perform(action, event.target);
+      performRef.current(action, event.target);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, [isSettingsOpen, isHelpOpen]);
 
   return (
     <div class={openUidl === undefined ? 'inbox' : 'inbox is-reading'}>

@@ -18,12 +18,17 @@ export function formatListDate(time: number | null, tag: string, now: number = D
   const date = new Date(time);
   const today = new Date(now);
   if (date.toDateString() === today.toDateString()) {
-    return formatter(tag, { hour: '2-digit', minute: '2-digit' }).format(date);
+    return formatTime(time, tag);
   }
   if (date.getFullYear() === today.getFullYear()) {
     return formatter(tag, { month: 'short', day: 'numeric' }).format(date);
   }
   return formatter(tag, { year: 'numeric', month: 'short', day: 'numeric' }).format(date);
+}
+
+/** Hours and minutes as the locale writes them ("5:35 PM", "17:35"), never seconds. */
+export function formatTime(time: number, tag: string): string {
+  return formatter(tag, { timeStyle: 'short' }).format(new Date(time));
 }
 
 /** The full local date and time, for a tooltip. */

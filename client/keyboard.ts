@@ -2,7 +2,19 @@
 // the mapping is tested without a DOM; the inbox view performs the actions.
 
 export type ShortcutAction =
-  'next' | 'previous' | 'open' | 'delete' | 'undo' | 'search' | 'refresh' | 'back' | 'toggle';
+  | 'next'
+  | 'previous'
+  | 'open'
+  | 'delete'
+  | 'undo'
+  | 'search'
+  | 'refresh'
+  | 'back'
+  | 'toggle'
+  | 'markRead'
+  | 'markUnread'
+  | 'selectAll'
+  | 'help';
 
 export interface KeyLike {
   key: string;
@@ -25,13 +37,20 @@ const KEYS: Record<string, ShortcutAction> = {
   r: 'refresh',
   Escape: 'back',
   x: 'toggle',
+  // Gmail's keys: Shift+I and Shift+U arrive as the capital letters.
+  I: 'markRead',
+  U: 'markUnread',
+  '?': 'help',
 };
 
 /**
  * The action for a key press, or undefined. While the user types in a field
- * only Escape counts; with Ctrl, Cmd or Alt nothing does (Ctrl+R stays the browser's).
+ * only Escape counts; with Ctrl, Cmd or Alt only Ctrl/Cmd+A does (Ctrl+R stays the browser's).
  */
 export function shortcutFor(event: KeyLike, isTyping: boolean): ShortcutAction | undefined {
+  // Ctrl/Cmd+A picks every message instead of the page's text; in a field it stays the field's.
+  const isSelectAll = (event.ctrlKey || event.metaKey) && !event.altKey && event.key === 'a';
+  if (isSelectAll) return isTyping ? undefined : 'selectAll';
   if (event.ctrlKey || event.metaKey || event.altKey) return undefined;
   if (isTyping) return event.key === 'Escape' ? 'back' : undefined;
   return Object.hasOwn(KEYS, event.key) ? KEYS[event.key] : undefined;

@@ -1,12 +1,13 @@
-// The app's one IndexedDB database: list headers by account and UIDL, and
-// pending deletions (UIDLs and deadlines) by account. Never a password or a
-// message body. Every operation fails soft: without storage the app still works.
+// The app's one IndexedDB database: list headers by account and UIDL, pending
+// deletions (UIDLs and deadlines) and read state (UIDLs) by account. Never a
+// password or a message body. Every operation fails soft: without storage the app still works.
 
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { HeaderSummary } from '../mail/header-summary.ts';
 
 export const DATABASE_NAME = 'pop3-webmail';
-const VERSION = 1;
+// 2 added the read state; each step only creates, so an upgrade keeps the data.
+const VERSION = 2;
 
 /** `server/username`: server ids cannot contain '/', so the key is unambiguous. */
 export function accountKey(account: { server: string; username: string }): string {
@@ -14,6 +15,8 @@ export function accountKey(account: { server: string; username: string }): strin
 }
 
 export interface CachedHeader extends HeaderSummary {
+  /** To and Cc, for search; absent in entries stored before it was kept. */
+  recipients?: string;
   account: string;
   uidl: string;
 }
@@ -29,9 +32,19 @@ export interface PendingRecord {
   entries: PendingDeletion[];
 }
 
+/** What this device knows of an account's mailbox between visits. */
+export interface ReadRecord {
+  account: string;
+  /** UIDLs opened or marked as read. */
+  read: string[];
+  /** Every UIDL listed at the last visit: anything else arrived since. */
+  known: string[];
+}
+
 export interface MailSchema extends DBSchema {
   headers: { key: [string, string]; value: CachedHeader; indexes: { account: string } };
   pending: { key: string; value: PendingRecord };
+  read: { key: string; value: ReadRecord };
 }
 
 export type MailDb = IDBPDatabase<MailSchema>;
@@ -53,18 +66,40 @@ export function createDatabase(): Database {
   };
   const safeOpen = (): Promise<MailDb | undefined> => {
     try {
-      return openDB<MailSchema>(DATABASE_NAME, VERSION, {
-        upgrade(db) {
-          const headers = db.createObjectStore('headers', { keyPath: ['account', 'uidl'] });
-          headers.createIndex('account', 'account');
-          db.createObjectStore('pending', { keyPath: 'account' });
-        },
-        blocking(_current, _next, event) {
-          // Another tab deletes ("Forget this device") or upgrades: let it.
-          (event.target as IDBDatabase).close();
-          opening = undefined;
-        },
-      }).catch(() => undefined);
+      return new Promise((resolve) => {
+        let isAbandoned = false;
+        openDB<MailSchema>(DATABASE_NAME, VERSION, {
+          upgrade(db) {
+            // Each store is created when missing rather than by version number: a
+            // database someone opened without a version exists at 1 with no store.
+            const names = db.objectStoreNames;
+            if (!names.contains('headers')) {
+              const headers = db.createObjectStore('headers', { keyPath: ['account', 'uidl'] });
+              headers.createIndex('account', 'account');
+            }
+            if (!names.contains('pending')) db.createObjectStore('pending', { keyPath: 'account' });
+            if (!names.contains('read')) db.createObjectStore('read', { keyPath: 'account' });
+          },
+          blocked() {
+            // An older connection that never lets go (a tab of the previous
+            // release) must not hang the listing: this page goes without storage.
+            isAbandoned = true;
+            opening = undefined;
+            resolve(undefined);
+          },
+          blocking(_current, _next, event) {
+            // Another tab deletes ("Forget this device") or upgrades: let it.
+            (event.target as IDBDatabase).close();
+            opening = undefined;
+          },
+        }).then(
+          (db) => {
+            if (isAbandoned) db.close();
+            else resolve(db);
+          },
+          () => resolve(undefined),
+        );
+      });
     } catch {
       // Storage blocked (some private modes throw synchronously).
       return Promise.resolve(undefined);

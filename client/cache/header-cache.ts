@@ -5,16 +5,20 @@
 import type { HeaderSummary } from '../mail/header-summary.ts';
 import type { CachedHeader, Database } from './database.ts';
 
+/** A list summary with the recipients a search looks in. */
+type Summary = HeaderSummary & { recipients?: string };
+
 export interface HeaderCache {
-  load: (account: string) => Promise<Map<string, HeaderSummary>>;
-  save: (account: string, entries: readonly (readonly [string, HeaderSummary])[]) => Promise<void>;
+  load: (account: string) => Promise<Map<string, Summary>>;
+  save: (account: string, entries: readonly (readonly [string, Summary])[]) => Promise<void>;
   /** Drop entries of UIDLs no longer in the mailbox. */
   retain: (account: string, uidls: ReadonlySet<string>) => Promise<void>;
 }
 
-function summary(entry: CachedHeader): HeaderSummary {
-  const { from, fromAddress, subject, date, hasAttachment } = entry;
-  return { from, fromAddress, subject, date, hasAttachment };
+function summary(entry: CachedHeader): Summary {
+  const { from, fromAddress, subject, date, hasAttachment, recipients } = entry;
+  const base = { from, fromAddress, subject, date, hasAttachment };
+  return typeof recipients === 'string' ? { ...base, recipients } : base;
 }
 
 /** A cache over `database`; every failure reads as a miss. */
@@ -22,7 +26,7 @@ export function createHeaderCache(database: Database): HeaderCache {
   return {
     async load(account) {
       const db = await database.open();
-      const map = new Map<string, HeaderSummary>();
+      const map = new Map<string, Summary>();
       if (!db) return map;
       try {
         for (const entry of await db.getAllFromIndex('headers', 'account', account)) {

@@ -2,11 +2,13 @@
 // deletions are committed (commit.ts) or headers filled; sign-in (and the
 // warm-up before it), sign-out, refresh. The one place that knows them all.
 
-import { effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { effect, signal, untracked, type ReadonlySignal, type Signal } from '@preact/signals';
 import type { LoginOptions, Pop3SessionOptions } from '../../shared/pop3/index.ts';
 import { accountKey, type Database } from '../cache/database.ts';
 import { createHeaderCache } from '../cache/header-cache.ts';
 import { createPendingStorage } from '../cache/pending-storage.ts';
+import { createReadStorage } from '../cache/read-storage.ts';
+import { formatListDate } from '../format.ts';
 import type { Pop3Connection } from '../connection.ts';
 import type { Preconnector } from '../preconnect.ts';
 import type { MessageParser } from '../reader/index.ts';
@@ -16,6 +18,7 @@ import type { I18n } from './i18n.ts';
 import { createMailboxStore, type MailboxStore } from './mailbox-store.ts';
 import { createPendingStore, type PendingStore } from './pending-store.ts';
 import { createReaderStore, type ReaderStore } from './reader-store.ts';
+import { createReadStateStore, type ReadStateStore } from './read-state.ts';
 import { createSelectionStore, type SelectionStore } from './selection-store.ts';
 import { createSessionStore, type NetworkWatch, type SessionStore } from './session-store.ts';
 import type { TabLock } from './tab-lock.ts';
@@ -43,9 +46,14 @@ export interface AppStore {
   pending: PendingStore;
   reader: ReaderStore;
   selection: SelectionStore;
+  readState: ReadStateStore;
+  /** A Refresh is on its way (a new session and its listing). */
+  isRefreshing: ReadonlySignal<boolean>;
+  /** When the list was last listed from the server (epoch ms). */
+  updatedAt: ReadonlySignal<number | undefined>;
   /**
    * "Keep mail on this device": when false, signing out deletes the header
-   * cache and pending deletions, so nothing stays in IndexedDB.
+   * cache, the read state and pending deletions, so nothing stays in IndexedDB.
    */
   keepMail: Signal<boolean>;
   /** Sign-out is waiting for an Undo window or a commit to finish. */
@@ -66,11 +74,16 @@ export interface AppStore {
   prepareSignIn: (server: string, username?: string) => void;
   /** A new session, to see new mail (POP3 lists a snapshot taken at login). */
   refresh: () => Promise<void>;
+  /** Delete; when the open message goes, the next one opens in its place. */
   deleteMessages: (uidls: readonly string[]) => void;
   undo: () => void;
   /** Resolves when no commit is running (tests, sign-out). */
   idle: () => Promise<void>;
 }
+
+/** Opened messages whose text search keeps, and how much of each. */
+const MAX_OPENED = 200;
+const MAX_SEARCH_TEXT = 100_000;
 
 /** Build every store and wire them. */
 export function createAppStore(deps: AppDeps): AppStore {
@@ -87,9 +100,16 @@ export function createAppStore(deps: AppDeps): AppStore {
     undoMs: deps.undoMs,
     now,
   });
+  // Text of messages opened in this page, for search; in memory only, since
+  // the database keeps no message body.
+  const openedText = signal<ReadonlyMap<string, string>>(new Map());
   const mailbox = createMailboxStore({
     cache: createHeaderCache(deps.database),
     hidden: pending.hidden,
+    search: {
+      dateLabel: (time) => formatListDate(time, deps.i18n.tag.value),
+      bodyText: (uidl) => openedText.value.get(uidl),
+    },
   });
   const reader = createReaderStore({
     mailbox,
@@ -99,13 +119,45 @@ export function createAppStore(deps: AppDeps): AppStore {
   const committer = createCommitter({ sessions: gate, pending, mailbox, now });
   const keepMail = createKeepMailChoice(deps.storage);
   const isSigningOut = signal(false);
+  const readState = createReadStateStore({
+    storage: createReadStorage(deps.database),
+    rows: mailbox.rows,
+    hidden: pending.hidden,
+  });
+  const isRefreshing = signal(false);
+  const updatedAt = signal<number | undefined>(undefined);
   let account: string | undefined;
+
+  // Opening a message reads it (once per opening: "Mark as unread" on the open
+  // message must stick); its text joins what search looks in.
+  let markedOpen: string | undefined;
+  effect(() => {
+    const open = reader.state.value;
+    if (open?.uidl !== markedOpen) {
+      markedOpen = open?.uidl;
+      if (open) untracked(() => readState.markRead([open.uidl]));
+    }
+    if (!open) return;
+    const text = open.result?.message.text;
+    if (open.status !== 'ready' || !text || openedText.peek().has(open.uidl)) return;
+    const next = new Map(openedText.peek());
+    next.set(open.uidl, text.slice(0, MAX_SEARCH_TEXT));
+    while (next.size > MAX_OPENED) next.delete(next.keys().next().value!);
+    openedText.value = next;
+  });
 
   sessions.onReady(async ({ session }) => {
     if (account === undefined) return;
     // Another tab may have left deletions pending before handing the mailbox
     // over: read them while the listing runs, and before anything is deleted.
-    await Promise.all([pending.restore(account), mailbox.list(session, account)]);
+    await Promise.all([
+      pending.restore(account),
+      mailbox.list(session, account),
+      readState.load(account),
+    ]);
+    readState.listed(mailbox.rows.value.map((row) => row.uidl));
+    updatedAt.value = now();
+    isRefreshing.value = false;
     reader.resume();
     if (pending.hasDue()) await committer.commit();
     else void mailbox.fillHeaders(session);
@@ -124,7 +176,11 @@ export function createAppStore(deps: AppDeps): AppStore {
   async function finishAndSignOut(): Promise<void> {
     await committer.finish();
     await pending.settled();
+    await readState.settled();
     pending.reset();
+    readState.reset();
+    openedText.value = new Map();
+    updatedAt.value = undefined;
     reader.close();
     selection.clear();
     mailbox.reset();
@@ -142,6 +198,9 @@ export function createAppStore(deps: AppDeps): AppStore {
     pending,
     reader,
     selection,
+    readState,
+    isRefreshing,
+    updatedAt,
     keepMail,
     isSigningOut,
     async signIn(server, username, password, options) {
@@ -169,7 +228,14 @@ export function createAppStore(deps: AppDeps): AppStore {
     },
     async refresh() {
       if (sessions.state.value.kind !== 'ready') return sessions.retryNow();
-      await committer.refresh();
+      isRefreshing.value = true;
+      try {
+        await committer.refresh();
+      } finally {
+        // The new session's listing clears it (onReady); a refresh that got no
+        // session must not spin for ever.
+        if (sessions.state.value.kind !== 'ready') isRefreshing.value = false;
+      }
     },
     prepareSignIn(server, username) {
       if (sessions.state.value.kind !== 'signed-out') return;
@@ -182,8 +248,12 @@ export function createAppStore(deps: AppDeps): AppStore {
       if (chosen.length === 0) return;
       selection.skipPast(chosen);
       const open = reader.state.value?.uidl;
-      if (open !== undefined && chosen.includes(open)) reader.close();
+      const next = selection.cursor.value;
       pending.add(chosen);
+      if (open === undefined || !chosen.includes(open)) return;
+      // Like Gmail: the reader moves on instead of leaving an empty pane.
+      if (next !== undefined) void reader.open(next);
+      else reader.close();
     },
     undo() {
       const restored = pending.undo();

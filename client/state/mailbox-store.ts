@@ -11,9 +11,11 @@ import {
   type Pop3Session,
   type UidlEntry,
 } from '../../shared/pop3/index.ts';
+import { readMessageHeaders } from '../../shared/mail/index.ts';
 import type { HeaderCache } from '../cache/header-cache.ts';
-import { summarizeHeaders, type HeaderSummary } from '../mail/header-summary.ts';
+import { summarizeHeaders } from '../mail/header-summary.ts';
 import { visibleRows, type MessageRow, type SortKey } from './message-rows.ts';
+import type { ListHeader, SearchSources } from './search-match.ts';
 
 export type { MessageRow, SortKey } from './message-rows.ts';
 
@@ -33,6 +35,8 @@ export interface MailboxStoreDeps {
   maxBatch?: number;
   /** Delay before landed headers are shown, to render once per burst. */
   flushMs?: number;
+  /** What a search looks in besides the headers (read inside the view's computed). */
+  search?: SearchSources;
 }
 
 export interface MailboxStore {
@@ -41,6 +45,8 @@ export interface MailboxStore {
   /** What the list shows: not pending deletion, filtered and sorted. */
   view: ReadonlySignal<readonly MessageRow[]>;
   progress: ReadonlySignal<LoadProgress>;
+  /** STAT's count while the listing is on its way, for placeholder rows; then undefined. */
+  announced: ReadonlySignal<number | undefined>;
   isListed: ReadonlySignal<boolean>;
   /** No UIDL: numbers cannot be checked before DELE, so nothing is deleted. */
   isReadOnly: ReadonlySignal<boolean>;
@@ -67,6 +73,16 @@ export interface MailboxStore {
   saved: () => Promise<void>;
 }
 
+/** The row's summary, with To and Cc for search (the row itself shows neither). */
+function listHeader(bytes: Uint8Array): ListHeader {
+  const { to, cc } = readMessageHeaders(bytes);
+  const recipients = [...to, ...cc]
+    .map((mailbox) => `${mailbox.name} ${mailbox.address}`)
+    .join(' ')
+    .slice(0, 2000);
+  return { ...summarizeHeaders(bytes), recipients };
+}
+
 function isClosing(error: unknown): boolean {
   return !(error instanceof Pop3ReplyError);
 }
@@ -82,12 +98,15 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   const isReadOnly = signal(false);
   const query = signal('');
   const sort = signal<SortKey>('arrival');
-  const view = computed(() => visibleRows(rows.value, deps.hidden.value, query.value, sort.value));
-  const headers = new Map<string, HeaderSummary>();
+  const announced = signal<number | undefined>(undefined);
+  const view = computed(() =>
+    visibleRows(rows.value, deps.hidden.value, query.value, sort.value, deps.search),
+  );
+  const headers = new Map<string, ListHeader>();
   const failed = new Set<string>();
   let byUidl = new Map<string, MessageRow>();
   let account: string | undefined;
-  let cached: Promise<Map<string, HeaderSummary>> | undefined;
+  let cached: Promise<Map<string, ListHeader>> | undefined;
   let visible: readonly string[] = [];
   let listedFor: Pop3Session | undefined;
   let isFilling = false;
@@ -124,7 +143,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     progress.value = { ...progress.value, loaded: countLoaded() };
   }
 
-  function land(uidl: string, header: HeaderSummary): void {
+  function land(uidl: string, header: ListHeader): void {
     headers.set(uidl, header);
     landed.add(uidl);
     flushTimer ??= setTimeout(flush, flushMs);
@@ -154,12 +173,12 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   }
 
   async function fetchBatch(session: Pop3Session, batch: readonly MessageRow[]): Promise<boolean> {
-    const fresh: [string, HeaderSummary][] = [];
+    const fresh: [string, ListHeader][] = [];
     let isBroken = false;
     await Promise.all(
       batch.map(async (row) => {
         try {
-          const header = summarizeHeaders(await session.headers(row.msg));
+          const header = listHeader(await session.headers(row.msg));
           land(row.uidl, header);
           fresh.push([row.uidl, header]);
         } catch (error) {
@@ -177,6 +196,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     rows,
     view,
     progress,
+    announced,
     isListed,
     isReadOnly,
     query,
@@ -196,7 +216,10 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       // cold start asks for their headers without waiting for the whole LIST;
       // a STAT that fails or lies costs nothing (LIST decides the rows).
       const counted = session.stat().then(
-        ({ count }) => count,
+        ({ count }) => {
+          if (!isListed.value) announced.value = count;
+          return count;
+        },
         () => undefined,
       );
       const listed = session.list();
@@ -260,11 +283,11 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
         headers.clear(); // `#n` keys change meaning from one session to the next
       }
       // Those headers were answered before UIDL: in place before the first draw.
-      const fresh: [string, HeaderSummary][] = [];
+      const fresh: [string, ListHeader][] = [];
       for (const [msg, reply] of firstPage) {
         const uidl = byMsg.get(msg);
         try {
-          const header = summarizeHeaders(await reply);
+          const header = listHeader(await reply);
           if (uidl === undefined) continue;
           headers.set(uidl, header);
           fresh.push([uidl, header]);
@@ -281,6 +304,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       );
       listedFor = session;
       isListed.value = true;
+      announced.value = undefined;
       if (uidls) {
         const saving = deps.cache.retain(who, new Set(byMsg.values()));
         track(fresh.length > 0 ? saving.then(() => deps.cache.save(who, fresh)) : saving);
@@ -341,6 +365,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       listedFor = undefined;
       visible = [];
       isListed.value = false;
+      announced.value = undefined;
       isReadOnly.value = false;
       isFilling = false;
       query.value = '';

@@ -2,7 +2,12 @@
 // order and filter them for the list; the mailbox store wires these into a
 // computed signal. Knows no session, store or view.
 
-import type { HeaderSummary } from '../mail/header-summary.ts';
+import {
+  matchesSearch,
+  normalizeQuery,
+  type ListHeader,
+  type SearchSources,
+} from './search-match.ts';
 
 export interface MessageRow {
   /** The UIDL, or `#n` in a mailbox without UIDL (read-only, never cached). */
@@ -10,7 +15,7 @@ export interface MessageRow {
   /** The message number in the current session (RFC 1939: valid for one session only). */
   msg: number;
   size: number;
-  header: HeaderSummary | undefined;
+  header: ListHeader | undefined;
 }
 
 export type SortKey = 'arrival' | 'date' | 'from' | 'subject';
@@ -20,23 +25,7 @@ const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: tr
 // "Re: Re: Fwd: x" sorts with "x"; includes the Chinese reply and forward prefixes.
 const REPLY_PREFIX = /^(?:(?:re|fw|fwd|aw|sv|回复|答复|转发)\s*(?:\[\d+\])?\s*[:：]\s*)+/i;
 
-/** Local calendar date as YYYY-MM-DD, so a search for "2025-06" finds June's mail. */
-export function localDay(time: number): string {
-  const date = new Date(time);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-function matches(header: HeaderSummary, needle: string): boolean {
-  return (
-    header.subject.toLowerCase().includes(needle) ||
-    header.from.toLowerCase().includes(needle) ||
-    header.fromAddress.toLowerCase().includes(needle) ||
-    (header.date !== null && localDay(header.date).includes(needle))
-  );
-}
-
-function byText(pick: (header: HeaderSummary) => string) {
+function byText(pick: (header: ListHeader) => string) {
   return (a: MessageRow, b: MessageRow): number => {
     if (!a.header || !b.header) return a.header ? -1 : b.header ? 1 : b.msg - a.msg;
     return collator.compare(pick(a.header), pick(b.header)) || b.msg - a.msg;
@@ -65,14 +54,15 @@ export function visibleRows(
   hidden: ReadonlySet<string>,
   query: string,
   sort: SortKey,
+  sources: SearchSources = {},
 ): MessageRow[] {
-  const needle = query.trim().toLowerCase();
+  const needle = normalizeQuery(query);
   const out: MessageRow[] = [];
   // Newest arrival first: the reverse of server order.
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i]!;
     if (hidden.has(row.uidl)) continue;
-    if (needle && !(row.header && matches(row.header, needle))) continue;
+    if (needle && !(row.header && matchesSearch(row.uidl, row.header, needle, sources))) continue;
     out.push(row);
   }
   return sort === 'arrival' ? out : out.sort(COMPARE[sort]);

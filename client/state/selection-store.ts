@@ -15,8 +15,15 @@ export interface SelectionStore {
   /** j/k: move the cursor through the view. */
   moveBy: (delta: number) => void;
   toggle: (uidl: string) => void;
-  /** Shift-click: select from the cursor to `uidl`. */
+  /**
+   * Shift-click: add the rows from the last picked one (the anchor) to `uidl`,
+   * keeping earlier picks, as Gmail does.
+   */
   extendTo: (uidl: string) => void;
+  /** Every row of the view is picked. */
+  isAll: ReadonlySignal<boolean>;
+  /** "Select all" and Ctrl/Cmd+A: pick every row shown, or none when all are. */
+  toggleAll: () => void;
   /** After deleting `gone`: the cursor goes to the next row still shown. */
   skipPast: (gone: readonly string[]) => void;
   clear: () => void;
@@ -28,6 +35,12 @@ export function createSelectionStore(view: ReadonlySignal<readonly MessageRow[]>
   const selected = signal<ReadonlySet<string>>(new Set());
   const indexOf = (uidl: string | undefined): number =>
     uidl === undefined ? -1 : view.value.findIndex((row) => row.uidl === uidl);
+  // Where a Shift-click range starts: the last row picked or focused.
+  let anchor: string | undefined;
+  const isAll = computed(() => {
+    const rows = view.value;
+    return rows.length > 0 && rows.every((row) => selected.value.has(row.uidl));
+  });
   const targets = computed(() => {
     const shown = new Set(view.value.map((row) => row.uidl));
     const picked = [...selected.value].filter((uidl) => shown.has(uidl));
@@ -39,8 +52,10 @@ export function createSelectionStore(view: ReadonlySignal<readonly MessageRow[]>
     cursor,
     selected,
     targets,
+    isAll,
     setCursor(uidl) {
       cursor.value = uidl;
+      anchor = uidl;
     },
     moveBy(delta) {
       const rows = view.value;
@@ -54,13 +69,20 @@ export function createSelectionStore(view: ReadonlySignal<readonly MessageRow[]>
       if (!next.delete(uidl)) next.add(uidl);
       selected.value = next;
       cursor.value = uidl;
+      anchor = uidl;
     },
     extendTo(uidl) {
-      const from = Math.max(0, indexOf(cursor.value));
+      const from = Math.max(0, indexOf(anchor ?? cursor.value));
       const to = indexOf(uidl);
       if (to < 0) return;
       const [low, high] = from <= to ? [from, to] : [to, from];
-      selected.value = new Set(view.value.slice(low, high + 1).map((row) => row.uidl));
+      const next = new Set(selected.value);
+      for (const row of view.value.slice(low, high + 1)) next.add(row.uidl);
+      selected.value = next;
+      cursor.value = uidl;
+    },
+    toggleAll() {
+      selected.value = isAll.value ? new Set() : new Set(view.value.map((row) => row.uidl));
     },
     skipPast(gone) {
       const rows = view.value;
@@ -77,6 +99,7 @@ export function createSelectionStore(view: ReadonlySignal<readonly MessageRow[]>
     },
     clear() {
       cursor.value = undefined;
+      anchor = undefined;
       selected.value = new Set();
     },
   };

@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { MessageRow as Row } from '../state/message-rows.ts';
 import { useStore } from '../store-context.ts';
 import { MessageRow, ROW_HEIGHT } from './message-row.tsx';
+import { Placeholders } from './placeholder-rows.tsx';
 
 const OVERSCAN = 6;
 /** Used until the list is measured (and in environments without layout). */
@@ -35,7 +36,9 @@ export interface MessageListProps {
 
 /** `role="grid"` named "Messages"; `aria-rowcount` is the number of messages it lists. */
 export function MessageList({ onOpen }: MessageListProps): JSX.Element {
-  const { i18n, mailbox, selection, reader } = useStore();
+  const { i18n, mailbox, selection, reader, readState } = useStore();
+  const read = readState.read.value;
+  const fresh = readState.fresh.value;
   const rows = mailbox.view.value;
   const cursor = selection.cursor.value;
   const selected = selection.selected.value;
@@ -90,7 +93,10 @@ export function MessageList({ onOpen }: MessageListProps): JSX.Element {
         onOpenRef.current(row.uidl);
       }
     },
-    toggle: (row: Row): void => selection.toggle(row.uidl),
+    toggle: (row: Row, event: MouseEvent): void => {
+      if (event.shiftKey) selection.extendTo(row.uidl);
+      else selection.toggle(row.uidl);
+    },
   }));
 
   const isEmpty = mailbox.isListed.value && rows.length === 0;
@@ -117,10 +123,13 @@ export function MessageList({ onOpen }: MessageListProps): JSX.Element {
               isCursor={row.uidl === cursor}
               isSelected={selected.has(row.uidl)}
               isOpen={row.uidl === openUidl}
+              isUnread={!read.has(row.uidl)}
+              isNew={fresh.has(row.uidl)}
               onActivate={activate}
               onToggle={toggle}
             />
           ))}
+          {!mailbox.isListed.value && <Placeholders count={mailbox.announced.value ?? 0} />}
         </div>
       </div>
       {isEmpty && (

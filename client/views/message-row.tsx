@@ -1,5 +1,6 @@
-// One row of the message list: sender, date, subject, size and an attachment
-// mark, all as text nodes. Positioned by the virtual list; fixed height.
+// One row of the message list: sender, date, subject, size, an attachment mark
+// and the unread and new marks, all as text nodes. Positioned by the virtual
+// list; fixed height.
 // Memoized: a row renders again only when its own props change, so a burst of
 // headers landing (or a cursor move) does not redraw every row on screen.
 
@@ -19,10 +20,13 @@ export interface MessageRowProps {
   isCursor: boolean;
   isSelected: boolean;
   isOpen: boolean;
+  isUnread: boolean;
+  /** Arrived since the last visit. */
+  isNew: boolean;
   /** Stable across renders (the list passes the same function), or memo is defeated. */
   onActivate: (row: Row, event: MouseEvent) => void;
   /** Stable across renders, like `onActivate`. */
-  onToggle: (row: Row) => void;
+  onToggle: (row: Row, event: MouseEvent) => void;
 }
 
 function MessageRowView(props: MessageRowProps): JSX.Element {
@@ -35,6 +39,14 @@ function MessageRowView(props: MessageRowProps): JSX.Element {
   if (props.isSelected) classes.push('is-selected');
   if (props.isOpen) classes.push('is-open');
   if (!header) classes.push('is-loading');
+  if (props.isUnread) classes.push('is-unread');
+  const subject = header ? header.subject || i18n.t('list.noSubject') : '';
+  const date = formatListDate(header?.date ?? null, tag);
+  const name = header
+    ? i18n.t('list.rowName', { from: header.from, subject, date })
+    : i18n.t('list.notLoaded');
+  let label = name;
+  if (props.isUnread) label = i18n.t(props.isNew ? 'read.newRow' : 'read.unreadRow', { name });
   return (
     <div
       role="row"
@@ -42,7 +54,10 @@ function MessageRowView(props: MessageRowProps): JSX.Element {
       class={classes.join(' ')}
       aria-rowindex={index + 1}
       aria-selected={props.isSelected || props.isCursor}
+      aria-label={label}
       style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+      // Shift-click picks a range; the browser's own text selection would paint over it.
+      onMouseDown={(event) => event.shiftKey && event.preventDefault()}
       onClick={(event) => props.onActivate(row, event)}
     >
       <div role="gridcell" class="cell-pick">
@@ -53,18 +68,19 @@ function MessageRowView(props: MessageRowProps): JSX.Element {
           aria-label={header?.subject || i18n.t('list.noSubject')}
           onClick={(event) => {
             event.stopPropagation();
-            props.onToggle(row);
+            props.onToggle(row, event);
           }}
         />
       </div>
-      <div role="gridcell" class="cell-from">
+      <div role="gridcell" class="cell-from" title={header?.fromAddress}>
+        {props.isNew && <span class="new-mark">{i18n.t('read.new')}</span>}
         <bdi>{header ? header.from : i18n.t('list.notLoaded')}</bdi>
       </div>
       <div role="gridcell" class="cell-date" title={formatFullDate(header?.date ?? null, tag)}>
-        {formatListDate(header?.date ?? null, tag)}
+        {date}
       </div>
-      <div role="gridcell" class="cell-subject">
-        <bdi>{header ? header.subject || i18n.t('list.noSubject') : ''}</bdi>
+      <div role="gridcell" class="cell-subject" title={subject || undefined}>
+        <bdi>{subject}</bdi>
       </div>
       <div role="gridcell" class="cell-size">
         {header?.hasAttachment && (

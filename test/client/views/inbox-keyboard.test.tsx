@@ -29,6 +29,17 @@ describe('shortcutFor', () => {
     expect(shortcutFor(key('Escape'), false)).toBe('back');
   });
 
+  it('maps the list keys: Shift+I, Shift+U, ? and Ctrl/Cmd+A outside fields', () => {
+    expect(shortcutFor(key('I', { shiftKey: true }), false)).toBe('markRead');
+    expect(shortcutFor(key('U', { shiftKey: true }), false)).toBe('markUnread');
+    expect(shortcutFor(key('?', { shiftKey: true }), false)).toBe('help');
+    expect(shortcutFor(key('a', { ctrlKey: true }), false)).toBe('selectAll');
+    expect(shortcutFor(key('a', { metaKey: true }), false)).toBe('selectAll');
+    // In the search box Ctrl+A selects its text, as everywhere else.
+    expect(shortcutFor(key('a', { ctrlKey: true }), true)).toBeUndefined();
+    expect(shortcutFor(key('a', { ctrlKey: true, altKey: true }), false)).toBeUndefined();
+  });
+
   it('leaves typing, and Ctrl/Cmd/Alt chords, alone', () => {
     expect(shortcutFor(key('j'), true)).toBeUndefined();
     expect(shortcutFor(key('Escape'), true)).toBe('back');
@@ -108,9 +119,17 @@ describe('inbox keyboard', () => {
     await act(() => store.signIn('main', 'alice', 'secret'));
     await until(() => store.mailbox.progress.value.loaded === 12, 'headers');
     await settle();
-    const names = [...mounted.root.querySelectorAll('button')].map((b) => b.textContent?.trim());
-    expect(names).toEqual(expect.arrayContaining(['Refresh', 'Delete', 'Sign out']));
-    expect(names).not.toContain('Undo');
+    const names = (): (string | undefined)[] =>
+      [...mounted!.root.querySelectorAll('button')].map(
+        (b) => b.getAttribute('aria-label') ?? b.textContent?.trim(),
+      );
+    expect(names()).toEqual(expect.arrayContaining(['Refresh', 'Sign out']));
+    // Actions on messages appear once there is one to act on, as on Gmail.
+    expect(names()).not.toContain('Delete');
+    expect(names()).not.toContain('Undo');
+    await act(() => store.selection.setCursor('u12'));
+    expect(names()).toEqual(expect.arrayContaining(['Delete', 'Mark as read']));
+    expect(names()).not.toContain('Mark as unread');
     await act(() => {
       store.mailbox.query.value = 'message 1';
     });

@@ -1,4 +1,4 @@
-// Trusted Types (SECURITY.md 53). The app's CSP makes every HTML and script-URL
+// Trusted Types (docs/security.md #53). The app's CSP makes every HTML and script-URL
 // sink demand a typed value, so the only HTML that can reach a sink is what went
 // through the message-frame policy below, and a stray `innerHTML = string`
 // anywhere throws instead of parsing. Browsers without Trusted Types get the

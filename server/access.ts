@@ -1,5 +1,5 @@
-// Optional gateway access control that does not depend on Origin (SECURITY.md
-// item 4): a header set by an authenticating reverse proxy, believed only
+// Optional gateway access control that does not depend on Origin (docs/security.md
+// #4): a header set by an authenticating reverse proxy, believed only
 // when the direct peer is a listed proxy. Also picks the subprotocol to
 // answer. Knows nothing of POP3.
 

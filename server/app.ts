@@ -21,7 +21,7 @@ export interface AppOptions {
 }
 
 /**
- * SECURITY.md 45: the app's CSP; no inline script, no plugins, no framing, no
+ * docs/security.md #45: the app's CSP; no inline script, no plugins, no framing, no
  * <base>. The message frame is an `about:srcdoc` document and inherits this
  * policy, so it must let mail's inline styles, data: fonts and (after the
  * reader opts in) https images through; the frame's own meta CSP narrows that
@@ -45,7 +45,7 @@ export function contentSecurityPolicy(config: Pick<Config, 'allowedOrigins'>): s
     "form-action 'none'",
     `connect-src 'self' ${sockets.join(' ')}`.trim(),
     "img-src 'self' data: blob: https:",
-    // SECURITY.md 53: HTML and script-URL sinks take typed values only
+    // docs/security.md #53: HTML and script-URL sinks take typed values only
     // (client/trusted-types.ts); DOMPurify brings its own policy.
     "require-trusted-types-for 'script'",
     'trusted-types default webmail-frame dompurify',
@@ -97,7 +97,7 @@ export function createApp(options: AppOptions): express.Express {
     response.send(isReady ? 'ready\n' : 'draining\n');
   });
 
-  // SECURITY.md 2 for the app too: a rebound DNS name gets nothing.
+  // docs/security.md #2 for the app too: a rebound DNS name gets nothing.
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (config.allowedHosts.includes((request.headers.host ?? '').toLowerCase())) return next();
     response.status(421).type('text/plain').send('Misdirected Request\n');

@@ -1,5 +1,5 @@
 // The WebSocket bridge: decides on each HTTP upgrade (exact path, Host,
-// Origin, access control, per-address limits; SECURITY.md A, D, E), hands
+// Origin, access control, per-address limits; docs/security.md #1–#24), hands
 // accepted sockets to a Relay, runs the heartbeat, and drains on shutdown.
 // Knows no POP3: that is the relay's and shared/bridge's business.
 
@@ -28,7 +28,7 @@ export interface BridgeOptions {
 }
 
 export interface Bridge {
-  /** The `upgrade` listener of the HTTP server (item 3: the only place upgrades happen). */
+  /** The `upgrade` listener of the HTTP server (docs/security.md #3: the only place upgrades happen). */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly sessions: ReadonlySet<Relay>;
   /** Refuse new upgrades, send `going-away`, close what is left after `graceMs`. */
@@ -36,10 +36,10 @@ export interface Bridge {
 }
 
 function onSocketError(): void {
-  // Item 6: a reset during the handshake must not become an uncaught error.
+  // docs/security.md #6: a reset during the handshake must not become an uncaught error.
 }
 
-/** Answer an upgrade with a plain HTTP error and destroy the socket (item 1). */
+/** Answer an upgrade with a plain HTTP error and destroy the socket (docs/security.md #1). */
 function refuse(socket: Duplex, status: number, headers: Record<string, string> = {}): void {
   if (!socket.writable) return void socket.destroy();
   const body = STATUS_CODES[status] ?? 'Error';
@@ -62,7 +62,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
-    // Item 15: no compression; the stream carries passwords (CRIME/BREACH).
+    // docs/security.md #15: no compression; the stream carries passwords (CRIME/BREACH).
     perMessageDeflate: false,
     maxPayload: limits.maxPayload,
     maxFragments: limits.maxFragments,
@@ -106,17 +106,17 @@ export function createBridge(options: BridgeOptions): Bridge {
       refuse(socket, status, headers);
     };
     if (isDraining) return deny(503, 'draining', { 'Retry-After': '1' });
-    // Item 6: Node silently drops headers past maxHeadersCount (set one higher
+    // docs/security.md #6: Node silently drops headers past maxHeadersCount (set one higher
     // in gateway.ts); a request that has more is refused, not trimmed.
     if (request.rawHeaders.length > 2 * limits.maxHeadersCount) return deny(431, 'headers');
     if (requestPath !== path) return deny(404, 'path');
-    // Item 4: never a secret in the URL, so no query string is accepted at all.
+    // docs/security.md #4: never a secret in the URL, so no query string is accepted at all.
     if (query >= 0) return deny(400, 'query');
-    // Item 2: DNS rebinding; the Host must be one we serve.
+    // docs/security.md #2: DNS rebinding; the Host must be one we serve.
     if (!config.allowedHosts.includes((request.headers.host ?? '').toLowerCase())) {
       return deny(403, 'host');
     }
-    // Item 1: exact match against configuration; "null" is never listed.
+    // docs/security.md #1: exact match against configuration; "null" is never listed.
     if (origin === undefined || !config.allowedOrigins.includes(origin)) return deny(403, 'origin');
     // ws would answer a malformed handshake 400 itself, unlogged and uncounted,
     // after the address had spent its rate budget: refuse it here first.

@@ -1,7 +1,7 @@
 // The list of every setting, with defaults and bounds: the numeric limits
 // (parsed generically by config.ts) and the `--help` text. Data only.
 
-/** Numeric limits; defaults follow SECURITY.md (item numbers in LIMIT_KEYS). */
+/** Numeric limits; defaults follow docs/security.md (its numbers in LIMIT_KEYS). */
 export interface Limits {
   maxPayload: number;
   maxFragments: number;
@@ -68,10 +68,24 @@ export const LIMIT_KEYS: readonly LimitKey[] = [
     64 * KIB,
     1 * KIB,
     64 * KIB,
-    'largest browser frame (item 14)',
+    'largest browser frame (docs/security.md #14)',
   ),
-  limit('MAX_FRAGMENTS', 'maxFragments', 64, 1, 16_384, 'fragments per message (item 7)'),
-  limit('MAX_SESSIONS', 'maxSessions', 500, 1, 100_000, 'open sessions in all (item 20)'),
+  limit(
+    'MAX_FRAGMENTS',
+    'maxFragments',
+    64,
+    1,
+    16_384,
+    'fragments per message (docs/security.md #7)',
+  ),
+  limit(
+    'MAX_SESSIONS',
+    'maxSessions',
+    500,
+    1,
+    100_000,
+    'open sessions in all (docs/security.md #20)',
+  ),
   limit('MAX_SESSIONS_PER_IP', 'maxSessionsPerIp', 5, 1, 10_000, 'open sessions per address'),
   limit('UPGRADES_PER_MINUTE', 'upgradesPerMinute', 20, 1, 100_000, 'new sessions per address'),
   limit(
@@ -80,7 +94,7 @@ export const LIMIT_KEYS: readonly LimitKey[] = [
     5,
     1,
     1000,
-    'failed logins per address (item 28)',
+    'failed logins per address (docs/security.md #28)',
   ),
   limit('AUTH_USER_FAILURE_LIMIT', 'authUserFailureLimit', 20, 1, 10_000, 'per server+user'),
   limit('AUTH_FAILURE_WINDOW_MS', 'authFailureWindowMs', 10 * MINUTE, 1000, 1440 * MINUTE, ''),
@@ -94,9 +108,30 @@ export const LIMIT_KEYS: readonly LimitKey[] = [
     'wait after a failed login, doubling per failure of the same user and address',
   ),
   limit('OPEN_TIMEOUT_MS', 'openTimeoutMs', 10_000, 100, 60_000, 'wait for the open message'),
-  limit('IDLE_TIMEOUT_MS', 'idleTimeoutMs', 15 * MINUTE, 100, 1440 * MINUTE, 'item 19; ≥10 min'),
-  limit('HEARTBEAT_MS', 'heartbeatMs', 30_000, 100, 10 * MINUTE, 'ping interval (item 18)'),
-  limit('MAX_SESSION_MS', 'maxSessionMs', 240 * MINUTE, 1000, 1440 * MINUTE, 'item 17'),
+  limit(
+    'IDLE_TIMEOUT_MS',
+    'idleTimeoutMs',
+    15 * MINUTE,
+    100,
+    1440 * MINUTE,
+    'docs/security.md #19; ≥10 min',
+  ),
+  limit(
+    'HEARTBEAT_MS',
+    'heartbeatMs',
+    30_000,
+    100,
+    10 * MINUTE,
+    'ping interval (docs/security.md #18)',
+  ),
+  limit(
+    'MAX_SESSION_MS',
+    'maxSessionMs',
+    240 * MINUTE,
+    1000,
+    1440 * MINUTE,
+    'docs/security.md #17',
+  ),
   limit('MAX_BYTES_DOWN', 'maxBytesDown', 2 * GIB, 1 * KIB, 64 * GIB, 'server→browser per session'),
   limit('MAX_BYTES_UP', 'maxBytesUp', 64 * MIB, 1 * KIB, 16 * GIB, 'browser→server per session'),
   limit(
@@ -105,16 +140,30 @@ export const LIMIT_KEYS: readonly LimitKey[] = [
     1 * MIB,
     16 * KIB,
     64 * MIB,
-    'pause upstream (item 16)',
+    'pause upstream (docs/security.md #16)',
   ),
   limit('LOW_WATER_MARK', 'lowWaterMark', 256 * KIB, 1 * KIB, 64 * MIB, 'resume upstream'),
-  limit('CONNECT_TIMEOUT_MS', 'connectTimeoutMs', 10_000, 100, 120_000, 'TCP (item 13)'),
+  limit(
+    'CONNECT_TIMEOUT_MS',
+    'connectTimeoutMs',
+    10_000,
+    100,
+    120_000,
+    'TCP (docs/security.md #13)',
+  ),
   limit('HANDSHAKE_TIMEOUT_MS', 'handshakeTimeoutMs', 10_000, 100, 120_000, 'TLS'),
   limit('GREETING_TIMEOUT_MS', 'greetingTimeoutMs', 30_000, 100, 120_000, 'POP3 greeting'),
   limit('SHUTDOWN_GRACE_MS', 'shutdownGraceMs', 10_000, 0, 10 * MINUTE, 'on SIGTERM'),
   limit('RECONNECT_AFTER_MS', 'reconnectAfterMs', 1000, 0, 10 * MINUTE, 'told to browsers'),
   limit('CLOSE_TIMEOUT_MS', 'closeTimeoutMs', 5000, 100, 60_000, 'close handshake'),
-  limit('HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 10_000, 100, 120_000, 'slowloris (item 22)'),
+  limit(
+    'HEADERS_TIMEOUT_MS',
+    'headersTimeoutMs',
+    10_000,
+    100,
+    120_000,
+    'slowloris (docs/security.md #22)',
+  ),
   limit('REQUEST_TIMEOUT_MS', 'requestTimeoutMs', 30_000, 100, 600_000, ''),
   limit('MAX_HEADERS_COUNT', 'maxHeadersCount', 50, 10, 2000, ''),
   // docs/security.md #65. RFC 5321 §4.5.3.1.8: a server must take 100 recipients.

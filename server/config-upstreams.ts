@@ -59,7 +59,7 @@ function readUpstream(
   if (mode !== 'implicit' && mode !== 'starttls')
     throw at('tls', 'must be "implicit" or "starttls"');
   const port = reader.int('port', mode === 'implicit' ? 995 : 110, 1, 65535);
-  // SECURITY.md 11: implicit TLS on the plaintext port is a misconfiguration,
+  // docs/security.md #11: implicit TLS on the plaintext port is a misconfiguration,
   // and 995 never speaks STLS (RFC 8314 §3.3).
   if (mode === 'implicit' && port === 110)
     throw at('port', '110 is plaintext POP3; use 995 or tls=starttls');

@@ -15,7 +15,7 @@ export { LIMIT_KEYS, helpText, type Limits } from './config-keys.ts';
 export { ConfigError, type ConfigInput } from './config-reader.ts';
 export type { SenderRule, SubmissionConfig } from './smtp-config.ts';
 
-/** One upstream POP3 server the browser may name by `id` (SECURITY.md item 8). */
+/** One upstream POP3 server the browser may name by `id` (docs/security.md #8). */
 export interface UpstreamConfig extends UpstreamTarget {
   id: string;
   label: string;
@@ -23,7 +23,7 @@ export interface UpstreamConfig extends UpstreamTarget {
   smtp?: SubmissionConfig;
 }
 
-/** Optional access control in front of the bridge (SECURITY.md item 4). */
+/** Optional access control in front of the bridge (docs/security.md #4). */
 export type AccessControl =
   | { kind: 'none' }
   /** A header set by the authenticating reverse proxy, trusted only from a trusted proxy. */
@@ -48,7 +48,7 @@ export interface Config {
   trustProxy: string[];
   /** Exact `scheme://host[:port]` origins allowed to open the WebSocket. */
   allowedOrigins: string[];
-  /** Exact `Host` header values accepted (DNS-rebinding defence, SECURITY.md item 2). */
+  /** Exact `Host` header values accepted (DNS-rebinding defence, docs/security.md #2). */
   allowedHosts: string[];
   access: AccessControl;
   staticDir: string;
@@ -71,7 +71,7 @@ function normalizeBasePath(value: string): string {
   return value.endsWith('/') ? value : `${value}/`;
 }
 
-/** SECURITY.md item 1: exact scheme://host[:port], no path, no wildcard, never "null". */
+/** docs/security.md #1: exact scheme://host[:port], no path, no wildcard, never "null". */
 function normalizeOrigin(key: string, value: string): string {
   let url: URL;
   try {
@@ -96,7 +96,7 @@ function normalizeOrigin(key: string, value: string): string {
 }
 
 /**
- * Item 23 and docs/security.md: X-Forwarded-For (and ACCESS_HEADER) are
+ * docs/security.md #23 and docs/security.md: X-Forwarded-For (and ACCESS_HEADER) are
  * believed only from listed proxy addresses. A hop count or `true` would
  * believe any peer that connects directly, so they are refused with the
  * setting to write instead.
@@ -176,7 +176,7 @@ export function loadConfig(input: ConfigInput): Config {
   if (isPublicBind(host) && !merged.bool('ALLOW_PUBLIC_BIND')) {
     throw new ConfigError(
       'HOST',
-      `${host} is not a loopback or private address; the gateway speaks plain HTTP/ws and belongs behind a TLS reverse proxy. Set ALLOW_PUBLIC_BIND=1 if you really mean it (SECURITY.md 24)`,
+      `${host} is not a loopback or private address; the gateway speaks plain HTTP/ws and belongs behind a TLS reverse proxy. Set ALLOW_PUBLIC_BIND=1 if you really mean it (docs/security.md #24)`,
     );
   }
   const origins = merged

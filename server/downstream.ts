@@ -1,6 +1,6 @@
 // Server→browser bytes: copies what the upstream delivers in one turn of the
 // event loop into as few binary frames as possible, and applies
-// backpressure (SECURITY.md item 16): the source is paused while
+// backpressure (docs/security.md #16): the source is paused while
 // ws.bufferedAmount is above HIGH and resumed once a send completes below
 // LOW. Knows no POP3.
 

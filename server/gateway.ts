@@ -59,7 +59,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     isReady: () => isReady,
     admission: (request) => throttle.peek(clientAddress(request, trust)),
   });
-  // SECURITY.md 22: a client dribbling headers is dropped after headersTimeout;
+  // docs/security.md #22: a client dribbling headers is dropped after headersTimeout;
   // Node only checks every connectionsCheckingInterval, so check often.
   const server = http.createServer(
     {

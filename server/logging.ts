@@ -1,7 +1,7 @@
 // Structured logs (pino, one JSON object per line): one line when a session
 // opens, one when it closes, one fail2ban line per failed login, one per
 // refused upgrade. Never a password, SASL payload, token or message byte:
-// callers pass only the fields named here (SECURITY.md items 26–28).
+// callers pass only the fields named here (docs/security.md #26–#28).
 
 import { pino, type DestinationStream, type Logger } from 'pino';
 
@@ -13,7 +13,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     level,
     base: { service: 'pop3gw' },
     // Belt and braces: should a caller ever pass a request or its headers,
-    // these never reach the output (item 4: tokens stay out of logs).
+    // these never reach the output (docs/security.md #4: tokens stay out of logs).
     redact: {
       paths: [
         'headers.authorization',
@@ -49,18 +49,18 @@ export interface SessionEnd extends SessionFacts {
   user?: string;
 }
 
-/** Item 27: the open line. */
+/** docs/security.md #27: the open line. */
 export function logSessionOpen(logger: Logger, facts: SessionFacts & { connectMs: number }): void {
   logger.info({ event: 'session_open', ...facts }, 'session open');
 }
 
-/** Item 27: the close line, with byte counts (item 17) and the close code. */
+/** docs/security.md #27: the close line, with byte counts (docs/security.md #17) and the close code. */
 export function logSessionClose(logger: Logger, end: SessionEnd): void {
   logger.info({ event: 'session_close', ...end }, 'session close');
 }
 
 /**
- * Item 28: a fail2ban-friendly line. `user` is already a safe name (no
+ * docs/security.md #28: a fail2ban-friendly line. `user` is already a safe name (no
  * spaces or control characters) or absent, which is logged as `unknown`.
  */
 export function logAuthFailure(

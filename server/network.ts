@@ -1,5 +1,5 @@
-// Addresses: which listening addresses are loopback or private (SECURITY.md
-// item 24), and the real client address behind trusted proxies (item 23).
+// Addresses: which listening addresses are loopback or private (docs/security.md
+// #24), and the real client address behind trusted proxies (docs/security.md #23).
 // Knows nothing of sessions or POP3.
 
 import type { IncomingMessage } from 'node:http';
@@ -37,7 +37,7 @@ export function isPublicBind(host: string): boolean {
 }
 
 /**
- * Express's `trust proxy` as a proxy-addr trust function (item 23): only the
+ * Express's `trust proxy` as a proxy-addr trust function (docs/security.md #23): only the
  * listed proxy addresses. Never a hop count, which trusts whatever peer
  * connects directly and lets it name its own address.
  */

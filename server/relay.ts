@@ -2,8 +2,8 @@
 // submission: the open handshake, backpressure both ways, quotas, idle and
 // lifetime timers, login delays and symmetric teardown, the same for both;
 // what the bytes may be is the protocol side's (pop3-relay.ts,
-// smtp-relay.ts). Never sends a command of its own (SECURITY.md amendment
-// to item 19: no QUIT on idle).
+// smtp-relay.ts). Never sends a command of its own (docs/security.md
+// #19: no QUIT on idle).
 
 import type { TLSSocket } from 'node:tls';
 import { WebSocket, type RawData } from 'ws';
@@ -91,7 +91,7 @@ export class Relay {
     return { state, bytesUp, bytesDown, maxBuffered: this.downstream.maxBuffered };
   }
 
-  /** SECURITY.md 18: called every heartbeat; a peer silent since the last ping is dropped. */
+  /** docs/security.md #18: called every heartbeat; a peer silent since the last ping is dropped. */
   heartbeat(): void {
     if (this.state === 'closed') return;
     if (!this.isAlive) {
@@ -235,7 +235,7 @@ export class Relay {
 
   private writeUp(out: readonly Uint8Array[]): void {
     const bytes = out.length === 1 ? out[0]! : Buffer.concat(out);
-    // SECURITY.md 16, client→server: stop reading frames until TLS drains.
+    // docs/security.md #16, client→server: stop reading frames until TLS drains.
     if (!this.upstream?.write(bytes) && !this.isClientPaused) {
       this.isClientPaused = true;
       this.ws.pause();

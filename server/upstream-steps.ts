@@ -114,7 +114,7 @@ const contexts = new Map<string, tls.SecureContext>();
 /**
  * One SecureContext per CA bundle, shared by every connection: passing `ca`
  * to tls.connect would parse the PEM and build an X509 store per session
- * (tens of KiB and a few ms each). TLS 1.2 minimum (SECURITY.md item 12).
+ * (tens of KiB and a few ms each). TLS 1.2 minimum (docs/security.md #12).
  */
 export function secureContextFor(ca: string | undefined): tls.SecureContext {
   const key = ca ?? '';

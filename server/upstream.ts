@@ -26,7 +26,7 @@ import {
   type UpstreamPhase,
 } from './upstream-errors.ts';
 
-/** Where to connect; comes from configuration only (SECURITY.md item 8). */
+/** Where to connect; comes from configuration only (docs/security.md #8). */
 export interface UpstreamTarget {
   host: string;
   port: number;
@@ -37,7 +37,7 @@ export interface UpstreamTarget {
   servername?: string;
 }
 
-/** SECURITY.md item 13: TCP connect ≤ 10 s, TLS handshake ≤ 10 s, greeting ≤ 30 s. */
+/** docs/security.md #13: TCP connect ≤ 10 s, TLS handshake ≤ 10 s, greeting ≤ 30 s. */
 export interface UpstreamTimeouts {
   connectMs: number;
   handshakeMs: number;
@@ -52,7 +52,7 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = {
 };
 
 /**
- * The codec's status-line cap (SECURITY.md item 33): a greeting of `<`×100k
+ * The codec's status-line cap (docs/security.md #33): a greeting of `<`×100k
  * or one endless line is refused here, before anything is buffered further.
  */
 export const MAX_GREETING_LINE = MAX_STATUS_LINE;

@@ -1,7 +1,7 @@
 // What a message-list row shows, from the header block of TOP n 0: sender,
 // subject, date and an attachment mark. The decoding is shared/mail's one rule;
 // this adds what a row needs: bounded plain text, rendered as text nodes only
-// (SECURITY.md 52).
+// (docs/security.md #52).
 
 import { readMessageHeaders } from '../../shared/mail/index.ts';
 import { neutralizeText } from '../reader/display-text.ts';

@@ -1,6 +1,6 @@
 // Attachment list and "Download message (.eml)": every file is offered as a download
 // of exact bytes typed application/octet-stream, never previewed or rendered in the
-// app's origin (SECURITY.md 49; CVE-2026-35539, CVE-2020-13965). Names are text.
+// app's origin (docs/security.md #49; CVE-2026-35539, CVE-2020-13965). Names are text.
 import type { JSX } from 'preact';
 import { useLayoutEffect, useMemo } from 'preact/hooks';
 import {

@@ -1,9 +1,9 @@
 // Resolves `cid:` references of an HTML body to inline images of the same message
-// (SECURITY.md 48). Only verified raster images become URLs; everything else is a
+// (docs/security.md #48). Only verified raster images become URLs; everything else is a
 // placeholder. Pure data in, strings out: no DOM, no blob store.
 import type { ParsedAttachment } from './message-types.ts';
 
-/** Raster types we inline; SVG, HTML and XHTML never are (SECURITY.md 48). */
+/** Raster types we inline; SVG, HTML and XHTML never are (docs/security.md #48). */
 export type RasterImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
 
 // Magic numbers: a part labelled image/png that holds HTML (payload class 18) is
@@ -48,7 +48,7 @@ export interface CidResolverOptions {
  *
  * Images become `data:` URLs, not blob URLs: the frame is an opaque-origin sandbox
  * and Chromium refuses to load the app's blob: URLs there ("Not allowed to load
- * local resource"). It also removes item 48's worry that a blob URL carries the
+ * local resource"). It also removes docs/security.md #48's worry that a blob URL carries the
  * app's origin when opened in a new tab.
  */
 export function createCidResolver(

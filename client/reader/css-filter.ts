@@ -14,7 +14,7 @@ export interface StyleFilterResult {
 // Any of these, after unescaping and removing whitespace, marks a declaration as
 // able to load something: url() and its escaped spellings (`u\r\l(`, `\75\72\6C(`),
 // image-set()/-webkit-image-set(), image(), cross-fade(), element(), paint(), attr()
-// (typed attr() can produce a URL) and @import (SECURITY.md 46; payload class 10;
+// (typed attr() can produce a URL) and @import (docs/security.md #46; payload class 10;
 // CVE-2024-42010, CVE-2026-48846).
 const RESOURCE_TOKENS = [
   'url(',
@@ -30,7 +30,7 @@ const RESOURCE_TOKENS = [
 ];
 
 // The only properties whose url() we ever let load, and only after opt-in: they are
-// fetched as images, which is what the frame CSP grants on opt-in (SECURITY.md 45).
+// fetched as images, which is what the frame CSP grants on opt-in (docs/security.md #45).
 // cursor, mask*, filter, shape-outside, content and the rest stay dropped for good.
 const IMAGE_PROPERTIES = new Set([
   'background',

@@ -1,6 +1,6 @@
 // Makes untrusted metadata (names, subjects, file names, MIME types) safe to show
 // and to save: no bidi overrides, no control characters, bounded length
-// (SECURITY.md 52, payload class 16). Strings in, strings out; rendering stays text.
+// (docs/security.md #52, payload class 16). Strings in, strings out; rendering stays text.
 
 // Explicit bidi formatting characters: embeddings/overrides U+202A–U+202E, isolates
 // U+2066–U+2069, and the marks U+200E, U+200F, U+061C. `photo\u202Egpj.exe` would

@@ -1,11 +1,11 @@
 // Builds the srcdoc document of the message frame around already sanitized content:
-// a meta CSP first (SECURITY.md 45), no-referrer, a readable base style. The page is
-// assembled as DOM and serialized once (SECURITY.md 44); no HTML strings are spliced.
+// a meta CSP first (docs/security.md #45), no-referrer, a readable base style. The page is
+// assembled as DOM and serialized once (docs/security.md #44); no HTML strings are spliced.
 
 /**
  * The frame's own policy. It is the backstop if the sanitizer ever misses something:
  * nothing loads but inline images (data:) and inline styles. On opt-in only
- * `img-src` widens, to https images (SECURITY.md 45): a plain-http image would
+ * `img-src` widens, to https images (docs/security.md #45): a plain-http image would
  * be mixed content on a TLS deployment, and tells any on-path observer what is
  * being read. A srcdoc frame also inherits the app's CSP, whose `img-src`
  * therefore allows https:.

@@ -1,4 +1,4 @@
-// Spots deceptive links in sanitized mail (SECURITY.md 50, payload class 17): anchor
+// Spots deceptive links in sanitized mail (docs/security.md #50, payload class 17): anchor
 // text that reads as a URL on one host while the href goes to another, and IDN
 // (punycode) hosts that may be homographs (CVE-2019-15237). Marks, never rewrites.
 

@@ -1,6 +1,6 @@
 // Splits plain text into text runs and links (https, http, mailto, www., bare
 // e-mail addresses). It returns tokens, never markup: the caller renders them as
-// text nodes and anchors, so no input byte is ever read as HTML (SECURITY.md 51;
+// text nodes and anchors, so no input byte is ever read as HTML (docs/security.md #51;
 // Roundcube CVE-2023-43770, CVE-2020-35730, CVE-2026-54433). Linear time.
 import { stripMailtoAttachments } from './url-policy.ts';
 

@@ -38,7 +38,7 @@ export const MAX_TEXT_BODY = 1_000_000;
 /**
  * Renders a parsed message. The HTML body wins over the text body when both exist;
  * remote content starts blocked and is never loaded without the reader's click
- * (SECURITY.md 46). Give it `key={uidl}` so the opt-in never carries over.
+ * (docs/security.md #46). Give it `key={uidl}` so the opt-in never carries over.
  */
 export function MessageContent(props: MessageContentProps): JSX.Element {
   const { message, raw } = props.result;

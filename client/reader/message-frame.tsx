@@ -7,7 +7,7 @@ import { trustedFrameHtml } from '../trusted-types.ts';
 import { fitFrame, forwardKeys } from './frame-fit.ts';
 
 /**
- * Sandbox tokens of the message frame (SECURITY.md 42). No `allow-scripts`: nothing
+ * Sandbox tokens of the message frame (docs/security.md #42). No `allow-scripts`: nothing
  * in the mail runs, not an inline handler, not a `javascript:` URL. Popups, so links
  * open in a new tab, escaping the sandbox so the opened site works normally.
  * `allow-same-origin` lets the page (never the mail) reach the frame document: to

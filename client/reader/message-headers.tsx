@@ -1,6 +1,6 @@
 // Subject, From, To, Cc, Reply-To and Date of a parsed message, as text nodes only:
-// encoded-words decoded by shared/mail stay text, whatever they spell (SECURITY.md
-// 52; CVE-2026-54432, CVE-2021-44025, CVE-2026-48849).
+// encoded-words decoded by shared/mail stay text, whatever they spell (docs/security.md
+// #52; CVE-2026-54432, CVE-2021-44025, CVE-2026-48849).
 import type { JSX } from 'preact';
 import { neutralizeText, shortenMiddle } from './display-text.ts';
 import type { ParsedAddress, ParsedMessage } from './message-types.ts';

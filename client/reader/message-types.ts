@@ -25,7 +25,7 @@ export interface ParsedAttachment {
   description: string;
   /** True when the part sits in a multipart/related and has a Content-ID. */
   related: boolean;
-  /** A message/rfc822 part past `maxRfc822NestingDepth`, kept unparsed (SECURITY.md 41). */
+  /** A message/rfc822 part past `maxRfc822NestingDepth`, kept unparsed (docs/security.md #41). */
   rfc822DepthExceeded: boolean;
   /** The decoded content; transferred, not copied, out of the worker. */
   bytes: ArrayBuffer;
@@ -47,7 +47,7 @@ export interface ParsedMessage {
   attachments: ParsedAttachment[];
 }
 
-/** Explicit parse limits (SECURITY.md 41); every one is finite. */
+/** Explicit parse limits (docs/security.md #41); every one is finite. */
 export interface MimeLimits {
   /** Raw message size cap, checked before postal-mime sees a byte (breadth is unbounded). */
   maxRawBytes: number;
@@ -61,7 +61,7 @@ export interface MimeLimits {
   timeoutMs: number;
 }
 
-/** Defaults from SECURITY.md 33 (50 MiB message) and 41 (depths and header size). */
+/** Defaults from docs/security.md #33 (50 MiB message) and 41 (depths and header size). */
 export const DEFAULT_MIME_LIMITS: Readonly<MimeLimits> = Object.freeze({
   maxRawBytes: 50 * 1024 * 1024,
   maxNestingDepth: 100,

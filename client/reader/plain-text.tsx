@@ -1,5 +1,5 @@
 // Shows a plain-text body as Preact text nodes with its links made clickable. No
-// HTML string is ever built from mail text here (SECURITY.md 51, 52).
+// HTML string is ever built from mail text here (docs/security.md #51, #52).
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
 import { linkifyText } from './linkify.ts';

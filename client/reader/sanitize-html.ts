@@ -1,5 +1,5 @@
 // Turns an untrusted HTML body into the srcdoc of the message frame: DOMPurify with
-// the HTML profile (SECURITY.md 43), every rewrite in hooks on the DOM (44), remote
+// the HTML profile (docs/security.md #43), every rewrite in hooks on the DOM (44), remote
 // content blocked until opt-in (46), cid: images inlined (48), links made safe (50).
 // The only serialization is buildFrameDocument's; nothing edits the HTML as a string.
 import DOMPurify, { type Config, type DOMPurify as Purifier } from 'dompurify';
@@ -36,7 +36,7 @@ function words(list: string): string[] {
   return list.trim().split(/\s+/);
 }
 
-// SECURITY.md 43, plus media, frames and the rest of the resource-loading elements
+// docs/security.md #43, plus media, frames and the rest of the resource-loading elements
 // of payload class 11; their text content is kept where DOMPurify keeps it.
 const FORBID_TAGS = words(`
   style form input button textarea select meta base link iframe object embed
@@ -51,7 +51,7 @@ const FORBID_ATTR = words(`
   target referrerpolicy xlink:href
 `);
 
-// https/http, mailto and cid for URLs (SECURITY.md 43). DOMPurify applies this regex
+// https/http, mailto and cid for URLs (docs/security.md #43). DOMPurify applies this regex
 // to every non-URI-safe attribute, so the two trailing branches of its default stay:
 // they pass plain values such as width="600" or align="center" (no scheme at all).
 // Which URL may stay where is decided precisely in the hooks below.
@@ -112,8 +112,8 @@ export function sanitizeMessageHtml(dirty: string, options: SanitizeOptions): Sa
 /**
  * Element depth kept below the frame document's own wrappers. Browsers flatten
  * deeper trees when they parse srcdoc (Chromium at 512, Firefox at 513), so
- * the frame would build a different tree from the one sanitized (SECURITY.md
- * payload class 7, nesting past 255). Deeper content is kept as its text.
+ * the frame would build a different tree from the one sanitized (payload
+ * class 7, nesting past 255). Deeper content is kept as its text.
  */
 export const MAX_ELEMENT_DEPTH = 200;
 
@@ -222,7 +222,7 @@ function rewriteSrcset(node: Element): void {
 
 /**
  * Every anchor opens in a new, unrelated tab (reverse tabnabbing); only http(s) and
- * mailto hrefs survive, cid: and relative ones go (SECURITY.md 50, payload classes 14
+ * mailto hrefs survive, cid: and relative ones go (docs/security.md #50, payload classes 14
  * and 17). Deceptive links are marked later, by annotateLink on the finished DOM.
  */
 function rewriteLink(node: Element): void {

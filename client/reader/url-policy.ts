@@ -1,5 +1,5 @@
 // Classifies URLs found in untrusted mail the way the browser will parse them, so
-// the sanitizer's allowlist (SECURITY.md 43, 46, 50) decides on what would load.
+// the sanitizer's allowlist (docs/security.md #43, #46, #50) decides on what would load.
 
 /** What a URL in a message is, for the purposes of rendering it. */
 export type UrlKind = 'remote' | 'cid' | 'data-image' | 'mailto' | 'blocked';
@@ -15,7 +15,7 @@ export interface ClassifiedUrl {
 const RELATIVE_PROBE = 'https://relative.invalid/';
 
 // Raster types only: an SVG data: image is inert in <img> but not when opened on its
-// own, and we have no reason to carry anything else (SECURITY.md 48).
+// own, and we have no reason to carry anything else (docs/security.md #48).
 const DATA_IMAGE = /^data:image\/(?:png|jpeg|gif|webp)[;,]/i;
 
 /**

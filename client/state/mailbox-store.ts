@@ -240,7 +240,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
         const reply = canUidl
           ? session.uidl().catch((error: unknown) => {
               if (error instanceof Pop3ReplyError) return undefined; // RFC 1939: UIDL is optional
-              // SECURITY.md 36: empty, duplicate or malformed unique-ids make
+              // docs/security.md #36: empty, duplicate or malformed unique-ids make
               // the mailbox UID-unreliable: rows by number, no cache, no delete.
               if (error instanceof Pop3Error && error.code === 'POP3_BAD_LISTING') return undefined;
               throw error;

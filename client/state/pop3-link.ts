@@ -8,14 +8,14 @@ import type { LoginOptions, Pop3Session, Pop3SessionOptions } from '../../shared
 import type { Pop3Connection } from '../connection.ts';
 import type { SessionLink } from './session-link.ts';
 
-/** SECURITY.md 39: silence for this long while a reply is awaited fails the session. */
+/** docs/security.md #39: silence for this long while a reply is awaited fails the session. */
 export const REPLY_TIMEOUT_MS = 60_000;
 
 /** A signed-in POP3 session over the gateway. */
 export interface Pop3Link extends SessionLink {
   readonly session: Pop3Session;
   /**
-   * SECURITY.md 32: APOP was asked for, but the server's timestamp was over
+   * docs/security.md #32: APOP was asked for, but the server's timestamp was over
    * 256 bytes or malformed, so the sign-in went on without APOP.
    */
   readonly isApopIgnored: boolean;

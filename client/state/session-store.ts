@@ -1,7 +1,7 @@
 // The mailbox session: who is signed in, the tab lock (one POP3 session per
 // mailbox across tabs), and a session-lifecycle.ts over pop3-link.ts that
 // keeps one POP3 session open and hands each new one to the other stores.
-// The password lives only in this closure (SECURITY.md 31).
+// The password lives only in this closure (docs/security.md #31).
 
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import {
@@ -55,7 +55,7 @@ export interface SessionStore {
   retryAt: ReadonlySignal<number | undefined>;
   /** The session in TRANSACTION state, if there is one now. */
   current: () => Pop3Session | undefined;
-  /** SECURITY.md 32: see Pop3Link.isApopIgnored. */
+  /** docs/security.md #32: see Pop3Link.isApopIgnored. */
   isApopIgnored: ReadonlySignal<boolean>;
   /** Resolves when ready (or another tab holds the mailbox); rejects with the typed error. */
   signIn: (account: Account, password: string, options?: LoginOptions) => Promise<void>;

@@ -129,7 +129,7 @@ export function SignIn({ config, isConfigFailed }: SignInProps): JSX.Element {
             />
             <span>{t('keepMail.label')}</span>
           </label>
-          {/* SECURITY.md 32: APOP (MD5) only when the user asks for it. */}
+          {/* docs/security.md #32: APOP (MD5) only when the user asks for it. */}
           <details class="advanced">
             <summary>{t('signIn.advanced')}</summary>
             <label class="check">

@@ -19,7 +19,7 @@ import {
 } from '../reader/message-types.ts';
 
 /**
- * Parses one raw RFC 5322 message with explicit limits (SECURITY.md 41). The raw
+ * Parses one raw RFC 5322 message with explicit limits (docs/security.md #41). The raw
  * size cap is checked before postal-mime runs; nesting and header limits are
  * postal-mime's own options. No time limit here: a synchronous caller cannot be
  * pre-empted, so the worker handle (reader/message-parser.ts) owns the timeout.

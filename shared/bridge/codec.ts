@@ -15,7 +15,7 @@ import {
 /** No control message comes near this; refuse before JSON.parse sees a megabyte. */
 export const MAX_CONTROL_MESSAGE = 4096;
 
-/** Server ids are configuration keys, never host names (SECURITY.md item 8). */
+/** Server ids are configuration keys, never host names (docs/security.md #8). */
 export const SERVER_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{2,63}$/;
 const TLS_NAME = /^[\x21-\x7e]{1,128}$/;
@@ -53,7 +53,7 @@ function parseObject(
   if (fields.v !== PROTOCOL_VERSION)
     return bad(`unsupported version; this side speaks v${PROTOCOL_VERSION}`);
   // Unknown fields are refused, not ignored: a `host` or `port` from the
-  // browser must never look accepted (SECURITY.md item 8).
+  // browser must never look accepted (docs/security.md #8).
   const unknown = Object.keys(fields).filter(
     (key) => !keys.includes(key) && !optional.includes(key),
   );

@@ -36,7 +36,7 @@ export interface CheckedLine {
 
 export type GuardResult = { lines: CheckedLine[]; error?: undefined } | { error: BridgeError };
 
-/** Verbs the browser may send (RFC 1939, 2449, 5034). Never STLS (SECURITY.md 11). */
+/** Verbs the browser may send (RFC 1939, 2449, 5034). Never STLS (docs/security.md #11). */
 const ALLOWED = new Set<string>([
   'USER', 'PASS', 'APOP', 'AUTH', 'STAT', 'LIST', 'UIDL', 'RETR',
   'TOP', 'DELE', 'RSET', 'NOOP', 'QUIT', 'CAPA',
@@ -90,7 +90,7 @@ export class LineGuard {
     if (bytes.includes(NUL)) return this.fail('BRIDGE_LINE_REJECTED', 'NUL byte in a command');
     const lines: CheckedLine[] = [];
     for (let start = 0; start < bytes.length;) {
-      // SECURITY.md 30: a 10 KiB line without CRLF is refused before it completes.
+      // docs/security.md #30: a 10 KiB line without CRLF is refused before it completes.
       const read = this.splitter.read(bytes, start);
       if (read.kind === 'too-long') return this.tooLong();
       if (read.kind === 'partial') break;

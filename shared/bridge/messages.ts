@@ -89,7 +89,7 @@ export type ErrorCode = BridgeErrorCode | GatewayErrorCode | UpstreamErrorCode |
 /**
  * Application close codes (RFC 6455 §7.4.2: 4000–4999 are private use). Each
  * TLS failure has its own code so an operator can tell a missing CA from an
- * expired certificate without reading gateway logs (SECURITY.md item 12).
+ * expired certificate without reading gateway logs (docs/security.md #12).
  */
 export const CLOSE_CODES = {
   BAD_MESSAGE: 4000,

@@ -1,5 +1,5 @@
 // Finds the user name inside a client's first SASL response, so a failed
-// login can be logged and throttled per user (SECURITY.md item 28) without
+// login can be logged and throttled per user (docs/security.md #28) without
 // ever keeping the secret. Pure; knows nothing of logs or sockets.
 
 import { decodeBase64 } from '../pop3/sasl/base64.ts';

@@ -7,13 +7,13 @@ export const MAX_COMMAND_LINE = 255;
 
 /**
  * RFC 5034 §4 lifts the 255-octet limit for SASL responses; SCRAM and
- * GSSAPI need more. Still finite (SECURITY.md item 30: 8 KiB).
+ * GSSAPI need more. Still finite (docs/security.md #30: 8 KiB).
  */
 export const MAX_SASL_LINE = 8192;
 
 /**
  * Longest status line accepted (greeting included), CRLF included.
- * RFC 1939 §3 says 512; real servers exceed it, so 8 KiB (SECURITY.md item 33).
+ * RFC 1939 §3 says 512; real servers exceed it, so 8 KiB (docs/security.md #33).
  */
 export const MAX_STATUS_LINE = 8 * 1024;
 
@@ -22,7 +22,7 @@ export const MAX_BODY_LINE = 1024 * 1024;
 
 /**
  * Largest message number, line count, message size or message count, sent or
- * received (fits any 32-bit server; SECURITY.md 35).
+ * received (fits any 32-bit server; docs/security.md #35).
  */
 export const MAX_NUMBER = 2 ** 31 - 1;
 

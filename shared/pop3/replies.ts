@@ -82,7 +82,7 @@ function toNumber(text: string | undefined, max = MAX_NUMBER): number | undefine
 
 /** The greeting text (after `+OK`), with its APOP timestamp if valid. */
 export function parseGreeting(text: string): Greeting {
-  // indexOf, not a regex: a greeting of 100,000 '<' must stay linear (SECURITY.md 32).
+  // indexOf, not a regex: a greeting of 100,000 '<' must stay linear (docs/security.md #32).
   const close = text.lastIndexOf('>');
   const open = close < 0 ? -1 : text.lastIndexOf('<', close);
   if (open < 0) return { text, apopTimestamp: undefined, hasInvalidTimestamp: false };
@@ -189,7 +189,7 @@ export function isPseudoUidl(key: string): boolean {
 /**
  * One `msg uidl` line: a multi-line UIDL entry or the text of `UIDL n`'s +OK.
  * A unique-id outside RFC 1939's shape but free of controls (too long,
- * non-ASCII) comes back as `sha256:<hex>` of its text (SECURITY.md 36): the
+ * non-ASCII) comes back as `sha256:<hex>` of its text (docs/security.md #36): the
  * same server id always gives the same key, and no raw server text ever
  * becomes a storage key. So does one that starts like a pseudo-UIDL (`#` is
  * legal in a unique-id), which would otherwise be taken for a message number

@@ -1,5 +1,5 @@
-// Security floors for the dependencies that face hostile input (SECURITY.md
-// items 7, 43, 55): every copy of them that package-lock.json holds, nested
+// Security floors for the dependencies that face hostile input (docs/security.md
+// #7, #43, #55): every copy of them that package-lock.json holds, nested
 // ones included, must be at or above the first release that fixed each known
 // advisory in its major line. `npm audit` cannot always reach an advisory
 // service from CI, so the floors are kept here, with their reasons.

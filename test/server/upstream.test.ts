@@ -1,6 +1,6 @@
 // connectUpstream against scripted stubs: implicit TLS and STLS happy paths,
 // every certificate failure with its own code, old TLS, per-phase timeouts,
-// hostile greetings and STLS injection (SECURITY.md items 11–13).
+// hostile greetings and STLS injection (docs/security.md #11–#13).
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../server/upstream-errors.ts';
@@ -159,7 +159,7 @@ describe('connectUpstream: implicit TLS', () => {
   });
 });
 
-describe('connectUpstream: timeouts per phase (SECURITY.md 13)', () => {
+describe('connectUpstream: timeouts per phase (docs/security.md #13)', () => {
   it('a blackhole (accepts TCP, says nothing) times out in the handshake', async () => {
     const stub = await track(startTcpStub(() => {}));
     const error = await failure(

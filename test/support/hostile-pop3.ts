@@ -1,5 +1,5 @@
 // Hostile POP3 upstreams for end-to-end tests: the embedded demo server with
-// scripted faults (SECURITY.md "Hostile POP3 servers"), TLS stubs with bad
+// scripted faults (the hostile-server cases of test/support/hostile-pop3.ts), TLS stubs with bad
 // certificates or old protocol versions, and a gateway configured with all of
 // them at once (CONFIG_FILE SERVERS), so one page can pick each in turn.
 // Knows nothing of the browser or of what the app should show.

@@ -18,7 +18,7 @@ import { launchChromium } from './browser.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
 
-/** One pino line of the gateway (SECURITY.md items 27–28), parsed. */
+/** One pino line of the gateway (docs/security.md #27–#28), parsed. */
 export interface LogLine {
   event?: string;
   ip?: string;

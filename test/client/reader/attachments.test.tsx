@@ -1,4 +1,4 @@
-// Attachment links and the .eml download (SECURITY.md 49, 52): links named by the
+// Attachment links and the .eml download (docs/security.md #49, #52): links named by the
 // file name, octet-stream blobs with exact bytes, object URLs revoked on unmount.
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,4 +1,4 @@
-// cid: resolution rules (SECURITY.md 48, payload class 14): only verified raster
+// cid: resolution rules (docs/security.md #48, payload class 14): only verified raster
 // parts of the same message become images; everything else is a placeholder.
 import { describe, expect, it } from 'vitest';
 import { createCidResolver, isRasterImage, toBase64 } from '../../../client/reader/cid-images.ts';

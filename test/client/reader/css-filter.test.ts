@@ -1,4 +1,4 @@
-// Inline-style filtering (SECURITY.md 46, payload classes 10 and 13). Pure string
+// Inline-style filtering (docs/security.md #46, payload classes 10 and 13). Pure string
 // logic; the browser-side proof is the corpus run in test/e2e/reader.
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// Display and download names of untrusted metadata (SECURITY.md 52, payload class 16).
+// Display and download names of untrusted metadata (docs/security.md #52, payload class 16).
 import { describe, expect, it } from 'vitest';
 import {
   displayFileName,

@@ -1,4 +1,4 @@
-// Link deception checks (SECURITY.md 50, payload class 17): text that shows one host
+// Link deception checks (docs/security.md #50, payload class 17): text that shows one host
 // while the href goes to another, and punycode hosts.
 import { describe, expect, it } from 'vitest';
 import {

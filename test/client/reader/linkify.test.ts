@@ -1,5 +1,5 @@
 // The plain-text tokenizer: literal text stays text, only intended links become
-// links (SECURITY.md 51; Roundcube CVE-2023-43770, CVE-2020-35730, CVE-2026-54433).
+// links (docs/security.md #51; Roundcube CVE-2023-43770, CVE-2020-35730, CVE-2026-54433).
 import { describe, expect, it } from 'vitest';
 import { linkifyText, type TextToken } from '../../../client/reader/linkify.ts';
 

@@ -1,4 +1,4 @@
-// The frame component's contract (SECURITY.md 42, 46): exact sandbox tokens, the
+// The frame component's contract (docs/security.md #42, #46): exact sandbox tokens, the
 // srcdoc it was given, the remote-content bar. Sanitizing itself is tested in Chromium.
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,7 +15,7 @@ afterEach(() => render(null, root));
 
 describe('MessageFrame', () => {
   // Same-origin so the page can size the frame and hear its keys; safe only because
-  // no script runs in it: allow-scripts must never join it (SECURITY.md 42).
+  // no script runs in it: allow-scripts must never join it (docs/security.md #42).
   it('renders a sandboxed frame, same-origin but never with allow-scripts', () => {
     render(<MessageFrame document="<!DOCTYPE html><p>hi</p>" blockedRemote={0} />, root);
     const frame = root.querySelector('iframe');

@@ -1,4 +1,4 @@
-// Header block: every value a text node (SECURITY.md 52, payload class 16).
+// Header block: every value a text node (docs/security.md #52, payload class 16).
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import {

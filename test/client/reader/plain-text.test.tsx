@@ -1,5 +1,5 @@
 // PlainTextBody renders mail text as text nodes plus the intended anchors only
-// (SECURITY.md 51, payload class 15).
+// (docs/security.md #51, payload class 15).
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlainTextBody } from '../../../client/reader/plain-text.tsx';

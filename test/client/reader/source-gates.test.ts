@@ -1,5 +1,5 @@
 // @vitest-environment node
-// Code gates for the reader (SECURITY.md 44, 52): no string surgery on sanitized
+// Code gates for the reader (docs/security.md #44, #52): no string surgery on sanitized
 // HTML, no innerHTML or dangerouslySetInnerHTML, one serialization point.
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

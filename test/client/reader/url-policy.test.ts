@@ -1,4 +1,4 @@
-// URL classification as the browser parses it (SECURITY.md 43, 46; payload class 2).
+// URL classification as the browser parses it (docs/security.md #43, #46; payload class 2).
 import { describe, expect, it } from 'vitest';
 import {
   classifyUrl,

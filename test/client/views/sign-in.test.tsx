@@ -169,7 +169,7 @@ describe('sign-in page', () => {
     },
   );
 
-  it('asks for APOP only when "Sign in with APOP" is ticked (SECURITY.md 32)', async () => {
+  it('asks for APOP only when "Sign in with APOP" is ticked (docs/security.md #32)', async () => {
     const { store } = buildApp(new FakeMailbox([]));
     const signIn = vi.spyOn(store, 'signIn').mockResolvedValue(undefined);
     mounted = mountApp(store);

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// parseMessage: postal-mime behind explicit limits (SECURITY.md 41, payload
+// parseMessage: postal-mime behind explicit limits (docs/security.md #41, payload
 // class 20 shapes), in Node as the brief asks; the worker wraps this same function.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// Hostile POP3 servers (SECURITY.md "Hostile POP3 servers: cases to cover")
+// Hostile POP3 servers (the hostile-server cases of test/support/hostile-pop3.ts)
 // through the real gateway and the real app in headless Chromium: each case
 // ends in a typed error the user reads in plain words (or, for the cases that
 // are legal POP3, simply works), and afterwards the same page still signs in
@@ -299,7 +299,7 @@ beforeAll(async () => {
     },
   });
   context = await browser.newContext({ locale: 'en-US', viewport: { width: 1200, height: 800 } });
-  // The reply timeout is 60 s (SECURITY.md 39): a fake clock lets the stall
+  // The reply timeout is 60 s (docs/security.md #39): a fake clock lets the stall
   // cases jump past it without changing the product's default.
   await context.clock.install();
   page = await context.newPage();

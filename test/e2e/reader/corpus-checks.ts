@@ -14,7 +14,7 @@ export const FILES = readdirSync(HOSTILE)
   .sort();
 /**
  * The frame's sandbox. Same-origin lets the page size the frame and hear its keys;
- * with no allow-scripts nothing in the mail can use that origin (SECURITY.md 42).
+ * with no allow-scripts nothing in the mail can use that origin (docs/security.md #42).
  */
 export const SANDBOX_TOKENS = [
   'allow-popups',
@@ -30,7 +30,7 @@ export const FORBIDDEN_IN_FRAME = 'script,svg,math,style,form,base,meta,link,ifr
 export const FRAME_CSP =
   "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'";
 
-/** C0/C1 controls, DEL, and bidi formatting characters (SECURITY.md 52). */
+/** C0/C1 controls, DEL, and bidi formatting characters (docs/security.md #52). */
 export function hasBidiOrControl(text: string): boolean {
   return Array.from(text).some((ch) => {
     const code = ch.codePointAt(0) ?? 0;
@@ -52,7 +52,7 @@ export function assertReport(
   expect(report.error).toBeNull();
   expect(report.kind).toBe(expected.kind);
 
-  // Headers are text (SECURITY.md 52).
+  // Headers are text (docs/security.md #52).
   expect(new Set(report.headerElements)).toEqual(new Set(['h2', 'bdi', 'dl', 'div', 'dt', 'dd']));
   if (expected.subject !== undefined) expect(report.subject).toBe(expected.subject);
   for (const text of expected.headerText ?? []) expect(report.headerText).toContain(text);
@@ -60,13 +60,13 @@ export function assertReport(
   if (expected.kind === 'html') {
     const doc = report.document;
     if (!doc) throw new Error('no frame document');
-    // Sanitizer output (SECURITY.md 43), as this engine's DOMParser reads it back.
+    // Sanitizer output (docs/security.md #43), as this engine's DOMParser reads it back.
     expect(doc.forbidden).toEqual([]);
     expect(doc.handlers).toEqual([]);
     expect(doc.csp).toBe(FRAME_CSP);
     expect(report.frameTitle).toBe('Message body');
     expect(report.sandbox?.split(/\s+/).sort()).toEqual(SANDBOX_TOKENS);
-    // Links (SECURITY.md 50).
+    // Links (docs/security.md #50).
     expect(doc.anchors.map((a) => a.href)).toEqual(expected.anchors ?? []);
     expect(doc.anchors.map((a) => a.warning)).toEqual(
       expected.linkWarnings ?? doc.anchors.map(() => null),
@@ -75,7 +75,7 @@ export function assertReport(
       expect(anchor.target).toBe('_blank');
       expect(anchor.rel).toBe('noopener noreferrer');
     }
-    // Nothing remote, relative or scripted in any URL attribute (SECURITY.md 46).
+    // Nothing remote, relative or scripted in any URL attribute (docs/security.md #46).
     for (const url of doc.urls) {
       if (url.startsWith('a[href]=') || url.startsWith('area[href]=')) {
         expect(url).toMatch(/^(a|area)\[href\]=(https?|mailto):/);
@@ -90,7 +90,7 @@ export function assertReport(
     expect(doc.images.filter((i) => i.cidMissing).length).toBe(expected.cidPlaceholders ?? 0);
     for (const image of doc.images) expect(image.referrerpolicy).toBe('no-referrer');
   } else {
-    // Plain text (SECURITY.md 51).
+    // Plain text (docs/security.md #51).
     expect(report.document).toBeNull();
     expect(report.plainText).toContain('LEGIBLE');
     expect(new Set(report.textElements)).toEqual(new Set(report.textLinks.length ? ['a'] : []));
@@ -102,7 +102,7 @@ export function assertReport(
     }
   }
 
-  // Attachments are download-only (SECURITY.md 48, 49, 52).
+  // Attachments are download-only (docs/security.md #48, #49, #52).
   expect(report.attachments.map((a) => a.name)).toEqual(expected.attachments ?? []);
   if (expected.downloads)
     expect(report.attachments.map((a) => a.download)).toEqual(expected.downloads);
@@ -116,7 +116,7 @@ export function assertReport(
 }
 
 /**
- * Remote content (SECURITY.md 46): exactly the expected images are offered,
+ * Remote content (docs/security.md #46): exactly the expected images are offered,
  * and the bar says so when there are any. `port` is the recorder's.
  */
 export function assertRemoteOffer(

@@ -1,4 +1,4 @@
-// The hostile-corpus suite every browser engine must pass (SECURITY.md 54), written
+// The hostile-corpus suite every browser engine must pass (docs/security.md #54), written
 // against a small driver so Firefox (BiDi) and WebKit (WebDriver) run the same asserts.
 // Browser-independent invariants only; serialization details stay with the Chromium run.
 import { readFileSync } from 'node:fs';
@@ -193,7 +193,7 @@ export function describeHostileCorpus(
         const blobs = await driver.evaluate(() => window.harness.blobs());
         expect(blobs.filter((b) => b.type !== 'application/octet-stream')).toEqual([]);
 
-        // Nothing ran and nothing left the page before opt-in (SECURITY.md 42, 46).
+        // Nothing ran and nothing left the page before opt-in (docs/security.md #42, #46).
         await expectNothingHappened(driver);
         expect(driver.remote.requests.map((r) => r.path)).toEqual([]);
         const origin = `${driver.harness.origin}/`;
@@ -204,7 +204,7 @@ export function describeHostileCorpus(
 
         if (report.attachments.length) await openAttachments(driver, report.attachments.length);
 
-        // Remote content: exactly the expected images, only after the click (SECURITY.md 46).
+        // Remote content: exactly the expected images, only after the click (docs/security.md #46).
         assertRemoteOffer(report, expected, driver.remote.port);
         if (expected.remote?.length) {
           await showRemote(driver);
@@ -217,7 +217,7 @@ export function describeHostileCorpus(
 }
 
 /**
- * Clicks every attachment link as a reader would (SECURITY.md 49), one at a time: each
+ * Clicks every attachment link as a reader would (docs/security.md #49), one at a time: each
  * must end as a saved download, with no navigation, nothing run, and no window showing
  * it from the app origin, a blob: or a data: URL. A browser may open its own saved copy
  * (Firefox shows a downloaded .pdf from file: in PDF.js); that is outside the app.

@@ -3,13 +3,13 @@
 
 /** Per-fixture expectations; absent fields mean "nothing of that kind". */
 export interface FixtureExpectation {
-  /** SECURITY.md payload class. */
+  /** payload class. */
   cls: number;
   kind: 'html' | 'text';
   /** href of every anchor of the sanitized body, in order (null: kept without href). */
   anchors?: (string | null)[];
   /**
-   * Deception marker of each anchor, in the order of `anchors` (SECURITY.md 50); absent
+   * Deception marker of each anchor, in the order of `anchors` (docs/security.md #50); absent
    * means no anchor is marked.
    */
   linkWarnings?: ('mismatch' | 'idn' | null)[];

@@ -1,4 +1,4 @@
-// The hostile-mail corpus in headless Firefox ESR over WebDriver BiDi (SECURITY.md 54):
+// The hostile-mail corpus in headless Firefox ESR over WebDriver BiDi (docs/security.md #54):
 // Gecko's parser, not Blink's, must also see nothing scripted, remote or forbidden.
 import { BidiBrowser, type BidiEvent } from '../../support/bidi.ts';
 import { startRequestRecorder, type RequestRecorder } from '../../support/browser.ts';

@@ -1,5 +1,5 @@
 // The hostile-mail corpus (test/fixtures/mail/hostile) through the real pipeline in
-// headless Chromium: worker parse, DOMPurify, the sandboxed frame (SECURITY.md 42–54).
+// headless Chromium: worker parse, DOMPurify, the sandboxed frame (docs/security.md #42–#54).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ELEMENT_DEPTH } from '../../../client/reader/sanitize-html.ts';
@@ -17,7 +17,7 @@ let session: ReaderSession;
 
 beforeAll(async () => {
   session = await ReaderSession.start();
-  // SECURITY.md 53: every CSP violation of the page while the corpus renders.
+  // docs/security.md #53: every CSP violation of the page while the corpus renders.
   await session.page.evaluate(() => {
     const seen: string[] = [];
     (window as { __violations?: string[] }).__violations = seen;
@@ -129,7 +129,7 @@ describe('hostile corpus', () => {
       ),
     ).toBe(true);
 
-    // Nothing ran and nothing was fetched before opt-in (SECURITY.md 42, 46).
+    // Nothing ran and nothing was fetched before opt-in (docs/security.md #42, #46).
     expect(await session.markers()).toEqual({ top: undefined, frame: undefined });
     expect(session.dialogs).toEqual([]);
     expect(session.pageErrors).toEqual([]);
@@ -137,7 +137,7 @@ describe('hostile corpus', () => {
     expect(session.remote.requests.map((r) => r.path)).toEqual([]);
     expect(session.page.url()).toBe(session.harness.url);
 
-    // Remote content: exactly the expected images are offered (SECURITY.md 46).
+    // Remote content: exactly the expected images are offered (docs/security.md #46).
     assertRemoteOffer(report, expected, session.remote.port);
     if (expected.remote?.length) {
       await session.showRemote();
@@ -174,7 +174,7 @@ describe('winmail.dat (payload class 22)', () => {
     expect(session.remote.requests).toEqual([]);
   });
 
-  it('raised no Trusted Types violation over the whole corpus, and a stray innerHTML throws (SECURITY.md 53)', async () => {
+  it('raised no Trusted Types violation over the whole corpus, and a stray innerHTML throws (docs/security.md #53)', async () => {
     const violations = () =>
       session.page.evaluate(() => (window as { __violations?: string[] }).__violations ?? []);
     expect((await violations()).filter((v) => v.includes('trusted-types'))).toEqual([]);

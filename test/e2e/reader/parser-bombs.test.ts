@@ -1,6 +1,6 @@
 // Payload class 20 at full size (test/fixtures/mail/hostile/bombs.ts) through the real
 // reader in headless Chromium: each bomb renders or ends in a typed, plain-words limit
-// error (SECURITY.md 41), and the page keeps answering while the worker parses.
+// error (docs/security.md #41), and the page keeps answering while the worker parses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderReport } from '../../support/reader-harness/api.ts';
 import {
@@ -117,7 +117,7 @@ async function renderWhilePinging(
   return { report: await rendering, answers };
 }
 
-describe('parser bombs (payload class 20, SECURITY.md 41)', () => {
+describe('parser bombs (payload class 20, docs/security.md #41)', () => {
   it.each(CASES.map((c) => [c.name, c] as const))(
     '%s: renders or stops at a typed limit, and the page answers meanwhile',
     async (_name, { bomb, outcomes, detail, isSlowToParse }) => {

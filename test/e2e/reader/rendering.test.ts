@@ -90,7 +90,7 @@ describe('legacy charsets (headers and bodies by the shared rule)', () => {
   );
 });
 
-describe('downloads (SECURITY.md 49)', () => {
+describe('downloads (docs/security.md #49)', () => {
   it('saves attachments and the whole message with exact bytes and names', async () => {
     const raw = session.fixture('samples/attachments.eml');
     const report = await session.render(raw);
@@ -195,7 +195,7 @@ describe('overlay containment (payload class 13)', () => {
   });
 });
 
-describe('MIME worker limits (SECURITY.md 41)', () => {
+describe('MIME worker limits (docs/security.md #41)', () => {
   it('refuses a message over the raw size cap before parsing', async () => {
     const report = await session.render(session.fixture('samples/chinese-gbk.eml'), {
       maxRawBytes: 100,
@@ -254,7 +254,7 @@ describe('without the app CSP (controls and the frame CSP backstop)', () => {
     expect(session.remote.requests).toEqual([]);
   });
 
-  it('with the sanitizer switched off, the frame CSP and sandbox still stop every load and script (SECURITY.md 45)', async () => {
+  it('with the sanitizer switched off, the frame CSP and sandbox still stop every load and script (docs/security.md #45)', async () => {
     const files = readdirSync(join(FIXTURES, 'hostile')).filter((f) =>
       /^c(0[1-9]|1[0-4]|18)/.test(f),
     );

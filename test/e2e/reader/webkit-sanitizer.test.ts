@@ -1,5 +1,5 @@
 // The hostile-mail corpus in WebKitGTK (Debian's MiniBrowser) over W3C WebDriver
-// (SECURITY.md 54). MiniBrowser (GTK 3) will not start without an X display, so it
+// (docs/security.md #54). MiniBrowser (GTK 3) will not start without an X display, so it
 // draws into a private Xvfb.
 // WebDriver classic sees neither requests nor console: the recorder is the authority.
 import { spawn, type ChildProcess } from 'node:child_process';

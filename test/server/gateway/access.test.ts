@@ -1,4 +1,4 @@
-// Optional access control that does not depend on Origin (SECURITY.md item 4):
+// Optional access control that does not depend on Origin (docs/security.md #4):
 // a header from an authenticating proxy, believed only from a listed proxy.
 
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // Failed logins and logs: throttling after repeated -ERR to auth commands,
 // the fail2ban line and filter, no secret in any log, and the shape of the
-// session log lines (SECURITY.md items 26, 27, 28).
+// session log lines (docs/security.md #26, #27, #28).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,7 @@ async function failOnce(harness: Harness, headers: Record<string, string> = {}):
   await client.closed;
 }
 
-describe('failed logins (item 28)', () => {
+describe('failed logins (docs/security.md #28)', () => {
   it('5 bad PASS → the 6th session gets 429 on upgrade, with a fail2ban line each', async () => {
     const { harness } = await setup();
     for (let i = 0; i < 5; i++) await failOnce(harness);
@@ -153,7 +153,7 @@ describe('failed logins (item 28)', () => {
   });
 });
 
-describe('logs (items 26, 27)', () => {
+describe('logs (docs/security.md #26, #27)', () => {
   it('never contain a password, a SASL payload or message bytes, at trace level', async () => {
     const tempBefore = new Set(readdirSync(tmpdir()));
     const { harness } = await setup();

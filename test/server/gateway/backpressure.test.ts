@@ -1,4 +1,4 @@
-// Backpressure both ways (SECURITY.md item 16, issue 3): a browser that stops
+// Backpressure both ways (docs/security.md #16, issue 3): a browser that stops
 // reading a 200 MiB RETR, and an upstream that stops reading 200 MiB of
 // commands, must not grow the gateway's memory by 32 MiB; when the slow side
 // reads again every byte arrives, in order.
@@ -104,7 +104,7 @@ async function setup(): Promise<Upstream> {
   return { harness, written: () => written, read: () => read, socket: () => current };
 }
 
-describe('backpressure (item 16)', () => {
+describe('backpressure (docs/security.md #16)', () => {
   it('server→browser: a browser that stops reading a 200 MiB RETR', async () => {
     const { harness, written } = await setup();
     const client = await TestClient.open(harness, 'big');

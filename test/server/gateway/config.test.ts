@@ -1,5 +1,5 @@
 // Configuration: every key validated with a message naming it; the port and
-// bind rules of SECURITY.md items 11 and 24; CONFIG_FILE; --help.
+// bind rules of docs/security.md #11 and #24; CONFIG_FILE; --help.
 
 import { describe, expect, it } from 'vitest';
 import { ConfigError, helpText, LIMIT_KEYS, loadConfig } from '../../../server/config.ts';
@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     expect(config.allowedHosts).toEqual(['localhost:8080', '127.0.0.1:8080', '[::1]:8080']);
     expect(config.limits.maxPayload).toBe(64 * 1024);
     expect(config.limits.idleTimeoutMs).toBe(15 * 60_000);
-    // SECURITY.md 13, 17, 18, 20: the suggested defaults.
+    // docs/security.md #13, #17, #18, #20: the suggested defaults.
     expect(config.limits).toMatchObject({
       connectTimeoutMs: 10_000,
       handshakeTimeoutMs: 10_000,

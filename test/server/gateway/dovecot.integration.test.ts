@@ -250,7 +250,7 @@ describe('gateway ↔ Dovecot (integration)', () => {
       tls: { protocol: expect.any(String) as unknown },
     });
     expect((await peer.wire.status()).toString()).toMatch(/^\+OK/);
-    // Capabilities are read again after TLS (SECURITY.md amendment to item 11).
+    // Capabilities are read again after TLS (docs/security.md #11).
     const capa = (await peer.wire.command('CAPA', true)).toString();
     expect(capa).not.toMatch(/^STLS\r$/m);
     await peer.wire.command('USER alice');

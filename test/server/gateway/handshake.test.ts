@@ -1,6 +1,6 @@
 // The upgrade handshake: exact path, Origin and Host allowlists, no
 // compression, payload and fragment limits, per-address limits and the real
-// client address (SECURITY.md items 1, 2, 3, 6, 7, 14, 15, 20, 23).
+// client address (docs/security.md #1, #2, #3, #6, #7, #14, #15, #20, #23).
 
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ async function gateway(options: Parameters<typeof startGateway>[0] = {}): Promis
   return harness;
 }
 
-describe('Origin and Host (items 1, 2)', () => {
+describe('Origin and Host (docs/security.md #1, #2)', () => {
   it.each([
     ['a foreign origin', 'https://evil.example', 403],
     ['a suffix-extended origin', 'https://app.example.evil', 403],
@@ -60,7 +60,7 @@ describe('Origin and Host (items 1, 2)', () => {
   });
 });
 
-describe('one exact path, upgrades only in server.on("upgrade") (item 3)', () => {
+describe('one exact path, upgrades only in server.on("upgrade") (docs/security.md #3)', () => {
   it.each([
     ['/ws', 101],
     ['/other', 404],
@@ -80,7 +80,7 @@ describe('one exact path, upgrades only in server.on("upgrade") (item 3)', () =>
   });
 });
 
-describe('malformed handshakes (item 6)', () => {
+describe('malformed handshakes (docs/security.md #6)', () => {
   it('5,000 malformed upgrade requests: each gets a 4xx or a close; the gateway lives on', async () => {
     const { port } = await gateway({ limits: { upgradesPerMinute: 100_000 } });
     const manyHeaders = Object.fromEntries(
@@ -189,7 +189,7 @@ function closeCode(frames: Buffer[]): number | undefined {
   return undefined;
 }
 
-describe('frame limits (items 7, 14, 15)', () => {
+describe('frame limits (docs/security.md #7, #14, #15)', () => {
   it('200,000 one-byte non-FIN fragments → close 1008, memory bounded', async () => {
     const { port } = await gateway();
     const { socket, frames } = await rawSocket(port);
@@ -226,14 +226,14 @@ describe('frame limits (items 7, 14, 15)', () => {
   });
 });
 
-describe('per-address limits (item 20)', () => {
+describe('per-address limits (docs/security.md #20)', () => {
   it('the 6th concurrent socket from one address → 429', async () => {
     harness = await gateway({ limits: { openTimeoutMs: 60_000 } });
     const clients = await Promise.all(
       Array.from({ length: 5 }, () => TestClient.connect(harness as Harness)),
     );
     await expect(TestClient.connect(harness)).rejects.toThrow('HTTP 429');
-    // Another address (through a trusted proxy, see item 23) is not affected.
+    // Another address (through a trusted proxy, see docs/security.md #23) is not affected.
     for (const client of clients) client.ws.close();
     await Promise.all(clients.map((client) => client.closed));
     await expect.poll(() => harness?.gateway.throttle.openFrom('127.0.0.1')).toBe(0);
@@ -261,7 +261,7 @@ describe('per-address limits (item 20)', () => {
   });
 });
 
-describe('the real client address (item 23)', () => {
+describe('the real client address (docs/security.md #23)', () => {
   async function loggedIp(h: Harness, localAddress: string, xff: string): Promise<unknown> {
     const ws = new WebSocket(h.url, {
       origin: 'https://app.example',

@@ -1,6 +1,6 @@
 // The HTTP side: the built client under BASE_PATH with strict headers and
 // caching, api/config, health, readiness, metrics, the Host allowlist, and no
-// cookies ever (issue 3 "HTTP"; SECURITY.md items 2, 5, 45).
+// cookies ever (issue 3 "HTTP"; docs/security.md #2, #5, #45).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -89,7 +89,7 @@ describe('the app', () => {
       "style-src 'self' 'unsafe-inline'",
       "font-src 'self' data:",
       "img-src 'self' data: blob: https:",
-      // SECURITY.md 53: typed values only at HTML and script-URL sinks.
+      // docs/security.md #53: typed values only at HTML and script-URL sinks.
       "require-trusted-types-for 'script'",
       'trusted-types default webmail-frame dompurify',
     ]) {

@@ -1,7 +1,7 @@
 // The gateway's life: graceful shutdown with `going-away` and no QUIT,
 // symmetric teardown of 1,000 abruptly killed sessions without leaked
 // handles, and slowloris clients dropped while new sessions still open
-// (SECURITY.md items 21, 22; issue 3 "SIGTERM").
+// (docs/security.md #21, #22; issue 3 "SIGTERM").
 
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('graceful shutdown (SIGTERM)', () => {
   });
 });
 
-describe('teardown symmetry (item 21)', () => {
+describe('teardown symmetry (docs/security.md #21)', () => {
   it('1,000 sessions reset from either side: nothing leaks', async () => {
     const { harness, stub } = await setup({
       limits: { maxSessions: 5000, maxSessionsPerIp: 5000, upgradesPerMinute: 100_000 },
@@ -99,7 +99,7 @@ describe('teardown symmetry (item 21)', () => {
   }, 60_000);
 });
 
-describe('slowloris (item 22)', () => {
+describe('slowloris (docs/security.md #22)', () => {
   it('500 connections dribbling headers are dropped; new sessions still open', async () => {
     const { harness } = await setup({
       limits: { headersTimeoutMs: 500, requestTimeoutMs: 1000 },

@@ -1,6 +1,6 @@
 // `server/main.ts` as a process, compiled as `npm run build` compiles it: --help, the
-// public-bind refusal (SECURITY.md item 24), one-line start-up failures, demo mode with
-// no upstream (issue 3), and SIGTERM. Also pins the dependency versions item 7 relies on.
+// public-bind refusal (docs/security.md #24), one-line start-up failures, demo mode with
+// no upstream (issue 3), and SIGTERM. Also pins the dependency versions docs/security.md #7 relies on.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -105,7 +105,7 @@ describe('server/main.ts', () => {
     expect(await exited).toBe(0);
   }, 30_000);
 
-  it('pins ws ≥ 8.21 (fragment limits, item 7) and express 5', () => {
+  it('pins ws ≥ 8.21 (fragment limits, docs/security.md #7) and express 5', () => {
     const version = (name: string): number[] =>
       (
         JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {

@@ -1,7 +1,7 @@
 // One session through the gateway against scripted upstreams: the open
 // handshake, line checks, TLS failures, timeouts, idle, quota, heartbeat and
 // upstream closes. Each refusal has its code; the gateway serves on
-// (SECURITY.md items 8, 11–13, 17–19, 29, 30 and issue 3's tests). Then
+// (docs/security.md #8, #11–#13, #17–#19, #29, #30 and issue 3's tests). Then
 // concurrent sessions, which must never see each other's bytes.
 
 import type { Socket } from 'node:net';
@@ -121,7 +121,7 @@ describe('the open handshake', () => {
     await expectStillServing(harness);
   });
 
-  it('a host and port from the browser (item 8) → 4000 and no TCP connection anywhere', async () => {
+  it('a host and port from the browser (docs/security.md #8) → 4000 and no TCP connection anywhere', async () => {
     const { stub, harness } = await setup();
     const client = await TestClient.connect(harness);
     client.sendText(
@@ -155,7 +155,7 @@ describe('the open handshake', () => {
   });
 });
 
-describe('client lines (items 11, 29, 30)', () => {
+describe('client lines (docs/security.md #11, #29, #30)', () => {
   it.each([
     ['STLS', 'STLS\r\n', 'BRIDGE_VERB_FORBIDDEN'],
     ['XCLIENT', 'XCLIENT ADDR=1.2.3.4\r\n', 'BRIDGE_VERB_FORBIDDEN'],
@@ -205,7 +205,7 @@ describe('client lines (items 11, 29, 30)', () => {
   });
 });
 
-describe('TLS to the upstream (item 12)', () => {
+describe('TLS to the upstream (docs/security.md #12)', () => {
   it.each([
     ['selfSigned', CLOSE_CODES.TLS_SELF_SIGNED, 'UPSTREAM_TLS_SELF_SIGNED'],
     ['expired', CLOSE_CODES.TLS_EXPIRED, 'UPSTREAM_TLS_EXPIRED'],
@@ -247,7 +247,7 @@ describe('TLS to the upstream (item 12)', () => {
   });
 });
 
-describe('timeouts per phase (item 13)', () => {
+describe('timeouts per phase (docs/security.md #13)', () => {
   it('a blackhole upstream → UPSTREAM_TIMEOUT, 4011', async () => {
     const { ca } = await testCerts();
     const hole = await track(startTcpStub(() => {}));
@@ -303,7 +303,7 @@ describe('ends of a session', () => {
     await expectStillServing(harness);
   });
 
-  it('idle timeout (item 19): closes with 4030 and never sends QUIT upstream', async () => {
+  it('idle timeout (docs/security.md #19): closes with 4030 and never sends QUIT upstream', async () => {
     const { stub, harness } = await setup({ gateway: { limits: { idleTimeoutMs: 300 } } });
     const client = await TestClient.open(harness, 'stub');
     await login(client);
@@ -336,7 +336,7 @@ describe('ends of a session', () => {
     }
   });
 
-  it('a byte quota (item 17): over it → 4031 "quota", byte counts in the log', async () => {
+  it('a byte quota (docs/security.md #17): over it → 4031 "quota", byte counts in the log', async () => {
     const big = `+OK\r\n${'x'.repeat(4000)}\r\n.\r\n`;
     const { harness } = await setup({
       script: (line, socket) => (line === 'RETR 1' ? big : defaultScript(line, socket)),
@@ -357,13 +357,13 @@ describe('ends of a session', () => {
     expect(line?.bytesUp).toBe('USER alice\r\nPASS secret\r\nRETR 1\r\n'.length);
   });
 
-  it('an absolute session cap (item 17) → 4032', async () => {
+  it('an absolute session cap (docs/security.md #17) → 4032', async () => {
     const { harness } = await setup({ gateway: { limits: { maxSessionMs: 400 } } });
     const client = await TestClient.open(harness, 'stub');
     expect((await client.closed).code).toBe(CLOSE_CODES.SESSION_EXPIRED);
   });
 
-  it('heartbeat (item 18): a peer that stops answering pings is terminated', async () => {
+  it('heartbeat (docs/security.md #18): a peer that stops answering pings is terminated', async () => {
     const { stub, harness } = await setup({ gateway: { limits: { heartbeatMs: 150 } } });
     const healthy = await TestClient.open(harness, 'stub');
     const silent = await TestClient.open(harness, 'stub');

@@ -1,5 +1,5 @@
-// Admission and ban arithmetic with a fake clock (SECURITY.md items 20, 28),
-// the address helpers (items 23, 24) and the error → close code table.
+// Admission and ban arithmetic with a fake clock (docs/security.md #20, #28),
+// the address helpers (docs/security.md #23, #24) and the error → close code table.
 
 import { describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../../shared/bridge/messages.ts';

@@ -1,5 +1,5 @@
 // Control messages: round trips, and every malformed input becomes a typed
-// BRIDGE_BAD_MESSAGE value, never an exception (SECURITY.md item 8).
+// BRIDGE_BAD_MESSAGE value, never an exception (docs/security.md #8).
 
 import { describe, expect, it } from 'vitest';
 import {

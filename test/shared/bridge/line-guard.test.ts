@@ -1,6 +1,6 @@
 // The line guard at every chunk split: valid dialogues pass byte for byte;
 // every refused line is refused before any of its bytes would go upstream,
-// with its own code (SECURITY.md items 11, 29, 30).
+// with its own code (docs/security.md #11, #29, #30).
 
 import { describe, expect, it } from 'vitest';
 import type { BridgeErrorCode } from '../../../shared/bridge/errors.ts';
@@ -113,7 +113,7 @@ describe.each(FEEDS)('LineGuard, fed %s', (_feed, split) => {
 });
 
 describe('LineGuard limits and latching', () => {
-  it('refuses a 10 KiB line without CRLF before it is complete (SECURITY.md 30)', () => {
+  it('refuses a 10 KiB line without CRLF before it is complete (docs/security.md #30)', () => {
     const guard = new LineGuard();
     const kib = encode('U'.repeat(1024));
     expect(guard.push(kib).error?.code).toBe('BRIDGE_LINE_TOO_LONG');

@@ -1,5 +1,5 @@
 // The user name inside a first SASL response: only the identity is taken,
-// and only when it is safe for a one-line log (SECURITY.md items 26, 28).
+// and only when it is safe for a one-line log (docs/security.md #26, #28).
 
 import { describe, expect, it } from 'vitest';
 import { safeUserName, saslUserName } from '../../../shared/bridge/sasl-user.ts';

@@ -60,13 +60,13 @@ describe('parseGreeting', () => {
     });
   });
 
-  it('refuses a 300-byte timestamp (SECURITY.md 32)', () => {
+  it('refuses a 300-byte timestamp (docs/security.md #32)', () => {
     const greeting = parseGreeting(`ready <${'a'.repeat(290)}@host.example>`);
     expect(greeting.apopTimestamp).toBeUndefined();
     expect(greeting.hasInvalidTimestamp).toBe(true);
   });
 
-  it('stays linear on 100,000 "<" (SECURITY.md 32)', () => {
+  it('stays linear on 100,000 "<" (docs/security.md #32)', () => {
     const started = performance.now();
     const greeting = parseGreeting('<'.repeat(100_000));
     const greeting2 = parseGreeting(`${'<'.repeat(100_000)}>`);

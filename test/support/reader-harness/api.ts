@@ -70,7 +70,7 @@ export interface HarnessApi {
   /** Parses raw bytes (base64) in the worker and renders the message like the app. */
   render(rawBase64: string, limits?: Record<string, number>): Promise<RenderReport>;
   /**
-   * The sanitizer switched off (SECURITY.md 45): the parsed HTML body goes into the
+   * The sanitizer switched off (docs/security.md #45): the parsed HTML body goes into the
    * real message frame (same sandbox) behind only the frame's meta CSP.
    */
   renderUnsanitized(rawBase64: string): Promise<void>;

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { contentSecurityPolicy } from '../../../server/app.ts';
 import { serveDirectory, type LoopbackServer } from '../browser.ts';
 
-/** The gateway's own app CSP (SECURITY.md 45), unchanged. */
+/** The gateway's own app CSP (docs/security.md #45), unchanged. */
 export const HARNESS_CSP = contentSecurityPolicy({ allowedOrigins: [] });
 
 /** A built and served harness. */

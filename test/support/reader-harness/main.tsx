@@ -9,7 +9,7 @@ let reader: Promise<typeof ReaderModule> | null = null;
 const loadReader = (): Promise<typeof ReaderModule> =>
   (reader ??= import('../../../client/reader/index.ts'));
 
-// Record blob URLs so tests can prove no text/html or SVG blob is ever made (item 48).
+// Record blob URLs so tests can prove no text/html or SVG blob is ever made (docs/security.md #48).
 const blobs: BlobRecord[] = [];
 const createObjectURL = URL.createObjectURL.bind(URL);
 URL.createObjectURL = (object: Blob | MediaSource) => {

@@ -6,6 +6,8 @@ import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { HeaderSummary } from '../mail/header-summary.ts';
 
 export const DATABASE_NAME = 'pop3-webmail';
+/** How long sign-out waits for the database to be deleted while something holds it open. */
+const FORGET_WAIT_MS = 2000;
 // 2 added the read state; each step only creates, so an upgrade keeps the data.
 const VERSION = 2;
 
@@ -112,7 +114,11 @@ export function createDatabase(): Database {
       db?.close();
       opening = undefined;
       if (typeof indexedDB === 'undefined') return;
-      await deleteDB(DATABASE_NAME).catch(() => undefined);
+      // A connection this page does not own (another program, devtools) holds the
+      // delete until it closes. The request stays queued and completes then; sign-out
+      // must not wait for it.
+      const deleting = deleteDB(DATABASE_NAME).catch(() => undefined);
+      await Promise.race([deleting, new Promise((resolve) => setTimeout(resolve, FORGET_WAIT_MS))]);
     },
   };
 }

@@ -31,7 +31,7 @@ function buildWire(): Buffer {
     let line = '';
     for (let i = 0; i < 76; i++) {
       seed = (seed * 1103515245 + 12345) >>> 0;
-      line += alphabet[(seed >>> 16) & 63];
+      line += alphabet.charAt((seed >>> 16) & 63);
     }
     parts.push(`${line}\r\n`);
     size += 78;

@@ -140,9 +140,15 @@ export class Relay {
 
   private async open(serverId: string, service: Service): Promise<void> {
     const target = this.deps.config.upstreams.find((upstream) => upstream.id === serverId);
-    if (!target) return this.fail('GATEWAY_UNKNOWN_SERVER');
+    if (!target) {
+      this.fail('GATEWAY_UNKNOWN_SERVER');
+      return;
+    }
     // docs/security.md #62: only the submission host configured for this server.
-    if (service === 'smtp' && !target.smtp) return this.fail('GATEWAY_SENDING_OFF');
+    if (service === 'smtp' && !target.smtp) {
+      this.fail('GATEWAY_SENDING_OFF');
+      return;
+    }
     this.state = 'connecting';
     this.target = target;
     const { limits } = this.deps.config;

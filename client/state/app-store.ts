@@ -227,7 +227,10 @@ export function createAppStore(deps: AppDeps): AppStore {
       }
     },
     async refresh() {
-      if (sessions.state.value.kind !== 'ready') return sessions.retryNow();
+      if (sessions.state.value.kind !== 'ready') {
+        sessions.retryNow();
+        return;
+      }
       isRefreshing.value = true;
       try {
         await committer.refresh();

@@ -17,12 +17,7 @@ import { SmtpLineFramer } from './smtp-lines.ts';
 import type { EhloCapabilities } from '../smtp/ehlo.ts';
 import { EndOfDataScanner } from '../smtp/end-of-data.ts';
 import { localError, type SmtpError, type SmtpErrorCode } from '../smtp/errors.ts';
-import {
-  SmtpReplyWatch,
-  type SmtpWatchResult,
-  type WatchedGuard,
-  type WatchStep,
-} from './smtp-watch.ts';
+import { SmtpReplyWatch, type SmtpWatchResult, type WatchedGuard } from './smtp-watch.ts';
 
 export type { SmtpGuardEvent, SmtpWatchResult } from './smtp-watch.ts';
 
@@ -211,7 +206,8 @@ export class SmtpGuard implements WatchedGuard {
         this.isFirstSaslResponse = command.initialResponse === undefined;
         this.mode = 'await-auth';
         this.counts.auth++;
-        return this.expect('AUTH');
+        this.watch.sent('AUTH');
+        return undefined;
       case 'MAIL': {
         if (!this.authenticated)
           return refusal('SMTP_MAIL_BEFORE_AUTH', 'MAIL before a successful AUTH');
@@ -221,7 +217,8 @@ export class SmtpGuard implements WatchedGuard {
         this.hasMail = true;
         this.isUtf8 = command.smtpUtf8 === true;
         this.counts.mail++;
-        return this.expect('OTHER');
+        this.watch.sent('OTHER');
+        return undefined;
       }
       case 'RCPT':
         if (!this.authenticated)
@@ -234,29 +231,29 @@ export class SmtpGuard implements WatchedGuard {
           );
         }
         this.recipients++;
-        return this.expect('OTHER');
+        this.watch.sent('OTHER');
+        return undefined;
       case 'DATA':
         if (!this.authenticated)
           return refusal('SMTP_MAIL_BEFORE_AUTH', 'DATA before a successful AUTH');
         if (!this.hasMail || this.recipients === 0) return rejected('DATA before MAIL and RCPT');
         this.mode = 'await-data';
-        return this.expect('DATA');
+        this.watch.sent('DATA');
+        return undefined;
       case 'EHLO':
       case 'RSET':
         // RFC 5321 §4.1.4, §4.1.1.5: both end any transaction.
         this.resetTransaction();
-        return this.expect(command.verb === 'EHLO' ? 'EHLO' : 'OTHER');
+        this.watch.sent(command.verb === 'EHLO' ? 'EHLO' : 'OTHER');
+        return undefined;
       case 'QUIT':
         this.mode = 'quit';
-        return this.expect('OTHER');
+        this.watch.sent('OTHER');
+        return undefined;
       default:
-        return this.expect('OTHER');
+        this.watch.sent('OTHER');
+        return undefined;
     }
-  }
-
-  private expect(step: WatchStep): undefined {
-    this.watch.sent(step);
-    return undefined;
   }
 
   /** The setting, lowered by the server's SIZE (RFC 1870 §4); announced to the browser. */

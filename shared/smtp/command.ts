@@ -180,7 +180,7 @@ function parseMail(args: string, context: CommandContext): SmtpCommand {
   const params = read.rest === '' ? [] : read.rest.replace(/^ /, '').split(' ');
   if (read.rest !== '' && !read.rest.startsWith(' ')) throw fail('MAIL parameters need a space');
   for (const param of params) {
-    const [key = '', value] = param.split('=', 2) as [string, string | undefined];
+    const [key, value] = param.split('=', 2) as [string, string | undefined];
     const name = key.toUpperCase();
     if (
       name === 'SIZE' &&

@@ -217,7 +217,10 @@ function cachedUidls(server: string): Promise<string[]> {
         open.onerror = () => resolve([]);
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('headers')) return resolve([]);
+          if (!db.objectStoreNames.contains('headers')) {
+            resolve([]);
+            return;
+          }
           const all = db.transaction('headers').objectStore('headers').getAll();
           all.onsuccess = () =>
             resolve(

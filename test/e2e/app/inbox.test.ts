@@ -189,8 +189,8 @@ describe('web client end to end', () => {
         db.close();
       }
       return JSON.stringify({
-        local: { ...localStorage },
-        session: { ...sessionStorage },
+        local: Object.fromEntries(Object.entries(localStorage)),
+        session: Object.fromEntries(Object.entries(sessionStorage)),
         cookie: document.cookie,
         url: location.href,
         databases,

@@ -59,6 +59,7 @@ function parse(pieces: readonly Uint8Array[]): number {
   });
   parser.expect('multi', Number.POSITIVE_INFINITY);
   for (const piece of pieces) parser.push(piece);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the onEnd callback during push()
   if (!ended) throw new Error('parser did not finish');
   return bytes;
 }

@@ -168,6 +168,7 @@ export class Relay {
               clientIp: this.context.ip,
             })
           : await (this.deps.connect ?? connectUpstream)(target, options);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the relay may have been closed while the connect was awaited
       if (this.state !== 'connecting') {
         connection.socket.destroy();
         return;

@@ -237,6 +237,7 @@ export function createAppStore(deps: AppDeps): AppStore {
       } finally {
         // The new session's listing clears it (onReady); a refresh that got no
         // session must not spin for ever.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the session may have dropped while the refresh was awaited
         if (sessions.state.value.kind !== 'ready') isRefreshing.value = false;
       }
     },

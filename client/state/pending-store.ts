@@ -119,6 +119,7 @@ export function createPendingStore(deps: PendingStoreDeps): PendingStore {
       isChanged = true;
       return { ...entry, state: 'due' as const };
     });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set inside the map() callback above
     if (!isChanged) return arm();
     entries.value = next;
     arm();

@@ -174,6 +174,7 @@ describe("a test file's Dovecot", () => {
   beforeAll(async () => {
     d = await dovecotForFile();
   });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   afterAll(() => d?.stop());
   beforeEach(() => d.clearMailbox('alice'));
 

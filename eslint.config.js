@@ -33,11 +33,6 @@ export default tseslint.config(
         'error',
         { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
       ],
-      // The one strict rule still held back: each `!` in shared/, server/ and
-      // client/ becomes a guard or a fallback that keeps its behaviour, the
-      // base64 and transfer-encoding loops without a cost per byte; the rule
-      // is turned on with that change.
-      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
   {

@@ -241,7 +241,8 @@ export class Relay {
   }
 
   private writeUp(out: readonly Uint8Array[]): void {
-    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out);
+    const [only] = out;
+    const bytes = out.length === 1 && only ? only : Buffer.concat(out);
     // docs/security.md #16, client→server: stop reading frames until TLS drains.
     if (!this.upstream?.write(bytes) && !this.isClientPaused) {
       this.isClientPaused = true;

@@ -142,7 +142,11 @@ export function createAppStore(deps: AppDeps): AppStore {
     if (open.status !== 'ready' || !text || openedText.peek().has(open.uidl)) return;
     const next = new Map(openedText.peek());
     next.set(open.uidl, text.slice(0, MAX_SEARCH_TEXT));
-    while (next.size > MAX_OPENED) next.delete(next.keys().next().value!);
+    // Oldest first: a Map iterates in insertion order.
+    for (const key of next.keys()) {
+      if (next.size <= MAX_OPENED) break;
+      next.delete(key);
+    }
     openedText.value = next;
   });
 

@@ -58,7 +58,11 @@ export function createReaderStore(deps: ReaderStoreDeps): ReaderStore {
   function remember(uidl: string, result: ParseResult): void {
     recent.delete(uidl);
     recent.set(uidl, result);
-    while (recent.size > keep) recent.delete(recent.keys().next().value!);
+    // Oldest first: a Map iterates in insertion order.
+    for (const key of recent.keys()) {
+      if (recent.size <= keep) break;
+      recent.delete(key);
+    }
   }
 
   async function open(uidl: string): Promise<void> {

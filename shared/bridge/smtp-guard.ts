@@ -104,7 +104,8 @@ export class SmtpGuard implements WatchedGuard {
     let pos = 0;
     while (pos < bytes.length) {
       if (this.mode === 'data') {
-        const scanned = this.scanner!.push(bytes.subarray(pos));
+        // onDataReply() sets the scanner whenever it enters 'data'.
+        const scanned = (this.scanner ??= this.newScanner()).push(bytes.subarray(pos));
         if (scanned.error) return { error: this.latch(scanned.error) };
         const end = scanned.end < 0 ? bytes.length : pos + scanned.end;
         out.push(bytes.subarray(pos, end));
@@ -158,12 +159,7 @@ export class SmtpGuard implements WatchedGuard {
   onDataReply(isOpen: boolean): void {
     if (this.mode !== 'await-data') return;
     this.mode = isOpen ? 'data' : 'command';
-    if (isOpen) {
-      this.scanner = new EndOfDataScanner({
-        maxLine: this.limits.maxDataLine,
-        maxBytes: this.messageCap,
-      });
-    }
+    if (isOpen) this.scanner = this.newScanner();
   }
 
   private checkLine(text: string): SmtpGuardError | undefined {
@@ -261,6 +257,10 @@ export class SmtpGuard implements WatchedGuard {
     const serverSize = this.extensions?.size;
     const cap = this.limits.maxMessageBytes;
     return serverSize !== undefined && serverSize > 0 ? Math.min(cap, serverSize) : cap;
+  }
+
+  private newScanner(): EndOfDataScanner {
+    return new EndOfDataScanner({ maxLine: this.limits.maxDataLine, maxBytes: this.messageCap });
   }
 
   private resetTransaction(): void {

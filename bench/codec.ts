@@ -31,7 +31,7 @@ function buildWire(): Buffer {
     let line = '';
     for (let i = 0; i < 76; i++) {
       seed = (seed * 1103515245 + 12345) >>> 0;
-      line += alphabet[(seed >>> 16) & 63];
+      line += alphabet.charAt((seed >>> 16) & 63);
     }
     parts.push(`${line}\r\n`);
     size += 78;
@@ -59,6 +59,7 @@ function parse(pieces: readonly Uint8Array[]): number {
   });
   parser.expect('multi', Number.POSITIVE_INFINITY);
   for (const piece of pieces) parser.push(piece);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the onEnd callback during push()
   if (!ended) throw new Error('parser did not finish');
   return bytes;
 }

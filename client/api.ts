@@ -62,6 +62,7 @@ export async function fetchAdmission(
   base: string,
   fetchImpl: typeof fetch | undefined = globalThis.fetch,
 ): Promise<Admission | undefined> {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- globalThis.fetch is missing in older browsers and embedded webviews
   if (!fetchImpl) return undefined;
   try {
     const response = await fetchImpl(new URL('api/admission', base), {

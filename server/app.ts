@@ -80,7 +80,10 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (request.rawHeaders.length <= 2 * config.limits.maxHeadersCount) return next();
+    if (request.rawHeaders.length <= 2 * config.limits.maxHeadersCount) {
+      next();
+      return;
+    }
     response.status(431).type('text/plain').send('Request Header Fields Too Large\n');
   });
 
@@ -99,14 +102,20 @@ export function createApp(options: AppOptions): express.Express {
 
   // docs/security.md #2 for the app too: a rebound DNS name gets nothing.
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (config.allowedHosts.includes((request.headers.host ?? '').toLowerCase())) return next();
+    if (config.allowedHosts.includes((request.headers.host ?? '').toLowerCase())) {
+      next();
+      return;
+    }
     response.status(421).type('text/plain').send('Misdirected Request\n');
   });
 
   const { token } = config.metrics;
   if (token !== undefined) {
     app.get('/metrics', (request, response, next) => {
-      if (!hasBearerToken(request.headers.authorization, token)) return next();
+      if (!hasBearerToken(request.headers.authorization, token)) {
+        next();
+        return;
+      }
       sendMetrics(response, metrics);
     });
   }
@@ -115,7 +124,10 @@ export function createApp(options: AppOptions): express.Express {
   if (base !== '/') {
     // Non-strict routing matches "/mail/" here too: redirect only the bare path.
     app.get(base.slice(0, -1), (request, response, next) => {
-      if (request.path !== base.slice(0, -1)) return next();
+      if (request.path !== base.slice(0, -1)) {
+        next();
+        return;
+      }
       response.redirect(301, base);
     });
   }

@@ -140,7 +140,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       metrics.sessionOpened();
       const relay = new Relay(
         ws,
-        { sid, ip, origin: origin?.slice(0, MAX_LOGGED_FIELD) },
+        { sid, ip, origin: origin.slice(0, MAX_LOGGED_FIELD) },
         {
           ...deps,
           onEnd: (ended) => {

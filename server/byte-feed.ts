@@ -36,7 +36,11 @@ export class ByteFeed {
   /** Route bytes to `sink`, those held first, and let the socket read again. */
   attach(sink: Sink): void {
     this.sink = sink;
-    while (this.held.length > 0 && this.sink === sink) sink(this.held.shift()!);
+    while (this.sink === sink) {
+      const chunk = this.held.shift();
+      if (chunk === undefined) break;
+      sink(chunk);
+    }
     if (this.sink === sink) this.source?.resume();
   }
 

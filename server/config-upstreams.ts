@@ -118,7 +118,8 @@ export function readUpstreams(env: Reader, readFile: ConfigInput['readFile']): U
         },
         (key) => `POP3_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
         readFile,
-        (key) => SMTP_ENV_KEYS[key as keyof typeof SMTP_ENV_KEYS] ?? key,
+        // Any POP3 setting name may be asked; only the SMTP ones are renamed.
+        (key) => (SMTP_ENV_KEYS as Partial<Record<string, string>>)[key] ?? key,
       ),
     ];
   }

@@ -71,8 +71,10 @@ export class Downstream {
   push(bytes: Uint8Array): void {
     let at = 0;
     while (at < bytes.length) {
-      if (!this.frame || this.used === this.frame.length) this.startFrame(bytes.length - at);
-      const frame = this.frame!;
+      const frame =
+        !this.frame || this.used === this.frame.length
+          ? this.startFrame(bytes.length - at)
+          : this.frame;
       const count = Math.min(bytes.length - at, frame.length - this.used);
       frame.set(bytes.subarray(at, at + count), this.used);
       this.used += count;
@@ -113,10 +115,11 @@ export class Downstream {
    * `needed` for a lone reply, doubling within a turn, and as large as the
    * previous turn once bytes stream (so a bulk RETR copies each byte once).
    */
-  private startFrame(needed: number): void {
+  private startFrame(needed: number): Buffer {
     this.flush();
     const size = Math.min(Math.max(needed, this.lastTurnBytes, 2 * this.turnBytes), MAX_FRAME);
     this.frame = size >= POOLED_FROM ? takeFrame() : Buffer.allocUnsafe(size);
+    return this.frame;
   }
 
   private endTurn(): void {

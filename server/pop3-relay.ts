@@ -51,11 +51,13 @@ export class Pop3Session implements ProtocolSession {
    */
   private relayOutbox(): void {
     const out: Uint8Array[] = [];
-    while (this.host.isOpen && !this.host.isHeld && this.outbox.length > 0) {
-      const line = this.outbox[0]!;
+    while (this.host.isOpen && !this.host.isHeld) {
+      const line = this.outbox[0];
+      if (line === undefined) break;
       const verdict = this.admit(line);
       if (verdict === 'relay') {
-        out.push(this.outbox.shift()!.bytes);
+        this.outbox.shift();
+        out.push(line.bytes);
         continue;
       }
       if (typeof verdict === 'number') this.host.hold(verdict, () => this.relayOutbox());

@@ -140,9 +140,15 @@ export class Relay {
 
   private async open(serverId: string, service: Service): Promise<void> {
     const target = this.deps.config.upstreams.find((upstream) => upstream.id === serverId);
-    if (!target) return this.fail('GATEWAY_UNKNOWN_SERVER');
+    if (!target) {
+      this.fail('GATEWAY_UNKNOWN_SERVER');
+      return;
+    }
     // docs/security.md #62: only the submission host configured for this server.
-    if (service === 'smtp' && !target.smtp) return this.fail('GATEWAY_SENDING_OFF');
+    if (service === 'smtp' && !target.smtp) {
+      this.fail('GATEWAY_SENDING_OFF');
+      return;
+    }
     this.state = 'connecting';
     this.target = target;
     const { limits } = this.deps.config;
@@ -162,6 +168,7 @@ export class Relay {
               clientIp: this.context.ip,
             })
           : await (this.deps.connect ?? connectUpstream)(target, options);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the relay may have been closed while the connect was awaited
       if (this.state !== 'connecting') {
         connection.socket.destroy();
         return;
@@ -234,7 +241,8 @@ export class Relay {
   }
 
   private writeUp(out: readonly Uint8Array[]): void {
-    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out);
+    const [only] = out;
+    const bytes = out.length === 1 && only ? only : Buffer.concat(out);
     // docs/security.md #16, client→server: stop reading frames until TLS drains.
     if (!this.upstream?.write(bytes) && !this.isClientPaused) {
       this.isClientPaused = true;

@@ -53,7 +53,11 @@ export class SendQuota {
       this.sends.delete(key);
       this.sends.set(key, times);
     }
-    while (this.sends.size > MAX_KEYS) this.sends.delete(this.sends.keys().next().value!);
+    // Oldest first: a Map iterates in insertion order.
+    for (const key of this.sends.keys()) {
+      if (this.sends.size <= MAX_KEYS) break;
+      this.sends.delete(key);
+    }
     return { ok: true };
   }
 

@@ -137,8 +137,8 @@ export async function connected(
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  await step<void>(socket, 'connect', ms, signal, ({ resolve }) => {
-    socket.once('connect', () => resolve());
+  await step<undefined>(socket, 'connect', ms, signal, ({ resolve }) => {
+    socket.once('connect', () => resolve(undefined));
     return () => socket.removeAllListeners('connect');
   });
   socket.setNoDelay(true);

@@ -267,14 +267,20 @@ export async function connectWith(
     }
     const secure = socket;
     feed.source = secure;
-    await step<void>(secure, 'handshake', timeouts.handshakeMs, signal, ({ resolve, reject }) => {
-      secure.once('secureConnect', () => {
-        // Belt and braces: rejectUnauthorized already refused a bad chain.
-        if (secure.authorized) resolve();
-        else reject(classifySocketError(secure.authorizationError, 'handshake'));
-      });
-      return () => secure.removeAllListeners('secureConnect');
-    });
+    await step<undefined>(
+      secure,
+      'handshake',
+      timeouts.handshakeMs,
+      signal,
+      ({ resolve, reject }) => {
+        secure.once('secureConnect', () => {
+          // Belt and braces: rejectUnauthorized already refused a bad chain.
+          if (secure.authorized) resolve(undefined);
+          else reject(classifySocketError(secure.authorizationError, 'handshake'));
+        });
+        return () => secure.removeAllListeners('secureConnect');
+      },
+    );
     let greeting = plainGreeting;
     if (greeting === undefined) {
       const read = await dialect.readGreeting(

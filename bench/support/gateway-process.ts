@@ -129,6 +129,7 @@ export async function startGatewayProcess(
   for (;;) {
     const log = await readFile(logFile, 'utf8');
     if (log.includes(`POP3 webmail at http://127.0.0.1:${port}/`)) break;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the exit handler while readFile is awaited
     if (hasExited || Date.now() > deadline) {
       child.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });

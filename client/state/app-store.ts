@@ -142,7 +142,11 @@ export function createAppStore(deps: AppDeps): AppStore {
     if (open.status !== 'ready' || !text || openedText.peek().has(open.uidl)) return;
     const next = new Map(openedText.peek());
     next.set(open.uidl, text.slice(0, MAX_SEARCH_TEXT));
-    while (next.size > MAX_OPENED) next.delete(next.keys().next().value!);
+    // Oldest first: a Map iterates in insertion order.
+    for (const key of next.keys()) {
+      if (next.size <= MAX_OPENED) break;
+      next.delete(key);
+    }
     openedText.value = next;
   });
 
@@ -227,13 +231,17 @@ export function createAppStore(deps: AppDeps): AppStore {
       }
     },
     async refresh() {
-      if (sessions.state.value.kind !== 'ready') return sessions.retryNow();
+      if (sessions.state.value.kind !== 'ready') {
+        sessions.retryNow();
+        return;
+      }
       isRefreshing.value = true;
       try {
         await committer.refresh();
       } finally {
         // The new session's listing clears it (onReady); a refresh that got no
         // session must not spin for ever.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the session may have dropped while the refresh was awaited
         if (sessions.state.value.kind !== 'ready') isRefreshing.value = false;
       }
     },

@@ -66,7 +66,10 @@ export function createCommitter(deps: CommitDeps): Committer {
   async function quitAndReopen(sent: readonly string[]): Promise<void> {
     const link = sessions.beginCommit();
     // Signed out or handed over meanwhile: no QUIT of ours, so nothing is known committed.
-    if (!link) return pending.sessionLost();
+    if (!link) {
+      pending.sessionLost();
+      return;
+    }
     // Settled before the next session opens, so that session sees what is still due.
     settle(sent, await endSession(link, quitTimeoutMs));
     sessions.reopen();

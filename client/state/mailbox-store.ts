@@ -107,6 +107,15 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
   let byUidl = new Map<string, MessageRow>();
   let account: string | undefined;
   let cached: Promise<Map<string, ListHeader>> | undefined;
+
+  /** Switch to `who` (a new account starts empty) and read its cached headers once. */
+  function loadCached(who: string): Promise<Map<string, ListHeader>> {
+    if (who !== account) {
+      store.reset();
+      account = who;
+    }
+    return (cached ??= deps.cache.load(who));
+  }
   let visible: readonly string[] = [];
   let listedFor: Pop3Session | undefined;
   let isFilling = false;
@@ -202,14 +211,10 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     query,
     sort,
     prepare(who) {
-      if (who !== account) {
-        store.reset();
-        account = who;
-      }
-      cached ??= deps.cache.load(who);
+      void loadCached(who);
     },
     async list(session, who) {
-      store.prepare(who);
+      const loading = loadCached(who);
       isPaused = false;
       // STAT and LIST leave at once: drawing the inbox while the cache is read
       // must not delay them. STAT's one line names the newest messages, so a
@@ -224,7 +229,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       );
       const listed = session.list();
       listed.catch(() => undefined); // awaited below
-      const cachedHeaders = await cached!;
+      const cachedHeaders = await loading;
       // The pre-login CAPA says what exists (without CAPA we try); the
       // post-login one (RFC 2449 §5) rides along for fillHeaders.
       const known = session.knownCapabilities;

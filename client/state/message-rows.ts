@@ -60,8 +60,8 @@ export function visibleRows(
   const out: MessageRow[] = [];
   // Newest arrival first: the reverse of server order.
   for (let i = rows.length - 1; i >= 0; i--) {
-    const row = rows[i]!;
-    if (hidden.has(row.uidl)) continue;
+    const row = rows[i];
+    if (row === undefined || hidden.has(row.uidl)) continue;
     if (needle && !(row.header && matchesSearch(row.uidl, row.header, needle, sources))) continue;
     out.push(row);
   }

@@ -119,6 +119,7 @@ export function createPendingStore(deps: PendingStoreDeps): PendingStore {
       isChanged = true;
       return { ...entry, state: 'due' as const };
     });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set inside the map() callback above
     if (!isChanged) return arm();
     entries.value = next;
     arm();
@@ -178,15 +179,24 @@ export function createPendingStore(deps: PendingStoreDeps): PendingStore {
       await saving;
       const due = entries.value.filter((entry) => entry.state === 'due');
       const gone = due.filter((entry) => numberOf(entry.uidl) === undefined).map((e) => e.uidl);
-      const present = due.filter((entry) => numberOf(entry.uidl) !== undefined);
-      const outcomes = await Promise.allSettled(
-        present.map((entry) => session.dele(numberOf(entry.uidl)!, entry.uidl)),
+      const present = due.flatMap(({ uidl }) => {
+        const msg = numberOf(uidl);
+        return msg === undefined ? [] : [{ uidl, msg }];
+      });
+      // allSettled, except that each outcome keeps the uidl it is about.
+      const outcomes = await Promise.all(
+        present.map(({ uidl, msg }) =>
+          session.dele(msg, uidl).then(
+            () => ({ uidl, status: 'fulfilled' as const }),
+            (reason: unknown) => ({ uidl, status: 'rejected' as const, reason }),
+          ),
+        ),
       );
       const sent: string[] = [];
       const refused: string[] = [];
       let broken: Error | undefined;
-      outcomes.forEach((outcome, i) => {
-        const uidl = present[i]!.uidl;
+      outcomes.forEach((outcome) => {
+        const { uidl } = outcome;
         const reason: unknown = outcome.status === 'rejected' ? outcome.reason : undefined;
         if (outcome.status === 'fulfilled') sent.push(uidl);
         else if (reason instanceof Pop3Error && reason.code === 'POP3_UNEXPECTED_REPLY') {

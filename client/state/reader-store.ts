@@ -58,7 +58,11 @@ export function createReaderStore(deps: ReaderStoreDeps): ReaderStore {
   function remember(uidl: string, result: ParseResult): void {
     recent.delete(uidl);
     recent.set(uidl, result);
-    while (recent.size > keep) recent.delete(recent.keys().next().value!);
+    // Oldest first: a Map iterates in insertion order.
+    for (const key of recent.keys()) {
+      if (recent.size <= keep) break;
+      recent.delete(key);
+    }
   }
 
   async function open(uidl: string): Promise<void> {
@@ -76,10 +80,16 @@ export function createReaderStore(deps: ReaderStoreDeps): ReaderStore {
       return;
     }
     state.value = { uidl, status: 'loading', received: 0, expected: row?.size ?? 0 };
-    if (!row) return set(mine, { status: 'error', errorKey: 'reader.gone' });
+    if (!row) {
+      set(mine, { status: 'error', errorKey: 'reader.gone' });
+      return;
+    }
     // Only a session whose listing gave `row.msg` may be asked for it (numbers are per session).
     const session = deps.mailbox.listedSession();
-    if (!session) return set(mine, { status: 'waiting' });
+    if (!session) {
+      set(mine, { status: 'waiting' });
+      return;
+    }
     let bytes: Uint8Array;
     try {
       let reported = 0;
@@ -93,13 +103,18 @@ export function createReaderStore(deps: ReaderStoreDeps): ReaderStore {
       });
     } catch (error) {
       if (error instanceof Pop3ReplyError) {
-        return set(mine, { status: 'error', errorKey: 'reader.failed' });
+        set(mine, { status: 'error', errorKey: 'reader.failed' });
+        return;
       }
       if (isTimeout(error)) {
         stalls = { uidl, count: stalls.uidl === uidl ? stalls.count + 1 : 1 };
-        if (stalls.count >= 2) return set(mine, { status: 'error', errorKey: 'reader.stalled' });
+        if (stalls.count >= 2) {
+          set(mine, { status: 'error', errorKey: 'reader.stalled' });
+          return;
+        }
       }
-      return set(mine, { status: 'waiting' });
+      set(mine, { status: 'waiting' });
+      return;
     }
     if (stalls.uidl === uidl) stalls = { uidl: '', count: 0 };
     set(mine, { status: 'parsing', received: bytes.length });

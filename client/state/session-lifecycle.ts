@@ -146,7 +146,10 @@ export function createSessionLifecycle<L extends SessionLink>(
         // A drop mid-listing arrives as the session's end. A reply that breaks
         // the rules (a LIST with a negative size) leaves the session useless:
         // end it and say why, rather than sit "ready" with no list.
-        if (deps.isBroken(failure)) return dispatch({ type: 'ended', attempt, error: failure });
+        if (deps.isBroken(failure)) {
+          dispatch({ type: 'ended', attempt, error: failure });
+          return;
+        }
       }
     }
   }

@@ -164,7 +164,10 @@ export function createSessionStore(deps: SessionStoreDeps): {
       isApopIgnored.value = false;
       if (!lock) {
         const acquired = await deps.lock.tryAcquire(lockName(who));
-        if (!acquired) return lifecycle.lockRefused();
+        if (!acquired) {
+          lifecycle.lockRefused();
+          return;
+        }
         hold(acquired);
       }
       await lifecycle.signIn();

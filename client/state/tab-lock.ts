@@ -56,7 +56,12 @@ function webLocks(locks: LockManager): TabLock {
     });
   return {
     tryAcquire: (name) => request(name, { mode: 'exclusive', ifAvailable: true }),
-    steal: async (name) => (await request(name, { mode: 'exclusive', steal: true }))!,
+    steal: async (name) => {
+      const lock = await request(name, { mode: 'exclusive', steal: true });
+      // Web Locks always grant a steal; only ifAvailable can come back empty.
+      if (!lock) throw new TypeError('Web Locks did not grant a steal');
+      return lock;
+    },
   };
 }
 

@@ -16,7 +16,7 @@ export function UndoToast(): JSX.Element | null {
   return (
     <div class="toast" role="status">
       <span>
-        {isWaiting ? i18n.t('list.signingOut') : i18n.plural('list.deleted', toast!.count)}
+        {isWaiting || !toast ? i18n.t('list.signingOut') : i18n.plural('list.deleted', toast.count)}
       </span>
       {toast && (
         <button type="button" class="toast-action" onClick={() => store.undo()}>

@@ -9,7 +9,8 @@ function reply(message: ParseReply, transfer: ArrayBuffer[]): void {
   postMessage(message, { transfer: [...new Set(transfer)] });
 }
 
-addEventListener('message', (event: MessageEvent<ParseRequest>) => {
+// Any script in this realm may post here, so data may be anything.
+addEventListener('message', (event: MessageEvent<ParseRequest | null | undefined>) => {
   const request = event.data;
   if (request?.type !== 'parse') return;
   // postal-mime only reads `raw` and builds every part in fresh buffers, so the

@@ -178,6 +178,7 @@ export class DemoConnection {
     this.#flushed = new Promise((resolve) => {
       isBelowHighWater = this.#socket.write(bytes, () => resolve());
     });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set inside the Promise executor, which runs synchronously before this line
     if (!isBelowHighWater) {
       await Promise.race([
         new Promise<void>((resolve) => this.#socket.once('drain', resolve)),

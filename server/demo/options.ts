@@ -120,6 +120,7 @@ export function resolveOptions(options: DemoServerOptions, startedAt: Date): Res
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) bad('port must be 0–65535');
   const tls = options.tls ?? 'implicit';
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- options come from JavaScript callers and the CLI, which the type does not check
   if (tls !== 'implicit' && tls !== 'starttls') bad("tls must be 'implicit' or 'starttls'");
   const users = options.users ?? [DEMO_USER];
   checkUsers(users);

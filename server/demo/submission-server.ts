@@ -45,13 +45,17 @@ export async function startDemoSubmission(demo: DemoServer, port = 0): Promise<D
     logger: false,
     onAuth(auth, _session, callback) {
       const user = checkPassword(demo.users, auth.username ?? '', auth.password ?? '');
-      if (!user) return callback(new Error('Invalid username or password'));
+      if (!user) {
+        callback(new Error('Invalid username or password'));
+        return;
+      }
       callback(null, { user: user.name });
     },
     onRcptTo(address, _session, callback) {
       // The demo never relays: only its own users receive (RFC 5321 §3.6.2 open relays).
       if (!localUser(demo, address.address)) {
-        return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+        callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+        return;
       }
       callback();
     },

@@ -150,6 +150,7 @@ export class AuthWatch {
     this.events = [];
     // After a successful login the rest of the chunk is ordinary traffic:
     // replies the watch was never meant to check.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parser.push() above runs the callbacks that set failure and state
     if (this.failure && this.state === 'authorization') {
       this.state = 'failed';
       return { events, error: this.failure };

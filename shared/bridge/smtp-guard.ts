@@ -17,12 +17,7 @@ import { SmtpLineFramer } from './smtp-lines.ts';
 import type { EhloCapabilities } from '../smtp/ehlo.ts';
 import { EndOfDataScanner } from '../smtp/end-of-data.ts';
 import { localError, type SmtpError, type SmtpErrorCode } from '../smtp/errors.ts';
-import {
-  SmtpReplyWatch,
-  type SmtpWatchResult,
-  type WatchedGuard,
-  type WatchStep,
-} from './smtp-watch.ts';
+import { SmtpReplyWatch, type SmtpWatchResult, type WatchedGuard } from './smtp-watch.ts';
 
 export type { SmtpGuardEvent, SmtpWatchResult } from './smtp-watch.ts';
 
@@ -109,7 +104,8 @@ export class SmtpGuard implements WatchedGuard {
     let pos = 0;
     while (pos < bytes.length) {
       if (this.mode === 'data') {
-        const scanned = this.scanner!.push(bytes.subarray(pos));
+        // onDataReply() sets the scanner whenever it enters 'data'.
+        const scanned = (this.scanner ??= this.newScanner()).push(bytes.subarray(pos));
         if (scanned.error) return { error: this.latch(scanned.error) };
         const end = scanned.end < 0 ? bytes.length : pos + scanned.end;
         out.push(bytes.subarray(pos, end));
@@ -163,12 +159,7 @@ export class SmtpGuard implements WatchedGuard {
   onDataReply(isOpen: boolean): void {
     if (this.mode !== 'await-data') return;
     this.mode = isOpen ? 'data' : 'command';
-    if (isOpen) {
-      this.scanner = new EndOfDataScanner({
-        maxLine: this.limits.maxDataLine,
-        maxBytes: this.messageCap,
-      });
-    }
+    if (isOpen) this.scanner = this.newScanner();
   }
 
   private checkLine(text: string): SmtpGuardError | undefined {
@@ -211,7 +202,8 @@ export class SmtpGuard implements WatchedGuard {
         this.isFirstSaslResponse = command.initialResponse === undefined;
         this.mode = 'await-auth';
         this.counts.auth++;
-        return this.expect('AUTH');
+        this.watch.sent('AUTH');
+        return undefined;
       case 'MAIL': {
         if (!this.authenticated)
           return refusal('SMTP_MAIL_BEFORE_AUTH', 'MAIL before a successful AUTH');
@@ -221,7 +213,8 @@ export class SmtpGuard implements WatchedGuard {
         this.hasMail = true;
         this.isUtf8 = command.smtpUtf8 === true;
         this.counts.mail++;
-        return this.expect('OTHER');
+        this.watch.sent('OTHER');
+        return undefined;
       }
       case 'RCPT':
         if (!this.authenticated)
@@ -234,29 +227,29 @@ export class SmtpGuard implements WatchedGuard {
           );
         }
         this.recipients++;
-        return this.expect('OTHER');
+        this.watch.sent('OTHER');
+        return undefined;
       case 'DATA':
         if (!this.authenticated)
           return refusal('SMTP_MAIL_BEFORE_AUTH', 'DATA before a successful AUTH');
         if (!this.hasMail || this.recipients === 0) return rejected('DATA before MAIL and RCPT');
         this.mode = 'await-data';
-        return this.expect('DATA');
+        this.watch.sent('DATA');
+        return undefined;
       case 'EHLO':
       case 'RSET':
         // RFC 5321 §4.1.4, §4.1.1.5: both end any transaction.
         this.resetTransaction();
-        return this.expect(command.verb === 'EHLO' ? 'EHLO' : 'OTHER');
+        this.watch.sent(command.verb === 'EHLO' ? 'EHLO' : 'OTHER');
+        return undefined;
       case 'QUIT':
         this.mode = 'quit';
-        return this.expect('OTHER');
+        this.watch.sent('OTHER');
+        return undefined;
       default:
-        return this.expect('OTHER');
+        this.watch.sent('OTHER');
+        return undefined;
     }
-  }
-
-  private expect(step: WatchStep): undefined {
-    this.watch.sent(step);
-    return undefined;
   }
 
   /** The setting, lowered by the server's SIZE (RFC 1870 §4); announced to the browser. */
@@ -264,6 +257,10 @@ export class SmtpGuard implements WatchedGuard {
     const serverSize = this.extensions?.size;
     const cap = this.limits.maxMessageBytes;
     return serverSize !== undefined && serverSize > 0 ? Math.min(cap, serverSize) : cap;
+  }
+
+  private newScanner(): EndOfDataScanner {
+    return new EndOfDataScanner({ maxLine: this.limits.maxDataLine, maxBytes: this.messageCap });
   }
 
   private resetTransaction(): void {

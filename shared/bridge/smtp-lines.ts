@@ -28,7 +28,7 @@ export type FrameResult =
  */
 export function maxLineFor(head: Uint8Array, isSaslResponse: boolean): number {
   if (isSaslResponse || head.length < AUTH_PREFIX.length) return MAX_AUTH_LINE;
-  const isAuth = AUTH_PREFIX.every((byte, i) => (head[i]! & 0xdf) === (byte & 0xdf));
+  const isAuth = AUTH_PREFIX.every((byte, i) => ((head[i] ?? 0) & 0xdf) === (byte & 0xdf));
   return isAuth ? MAX_AUTH_LINE : MAX_COMMAND_LINE;
 }
 

@@ -95,6 +95,7 @@ export class SmtpReplyWatch {
   receive(bytes: Uint8Array): SmtpWatchResult {
     if (this.failure) return { bytes: [], events: [], error: this.failure };
     const out: Uint8Array[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parser.push() in the loop runs the callbacks that set failure
     for (let pos = 0; pos < bytes.length && !this.failure;) {
       // Line by line, so the end of each reply is known in the raw bytes.
       const lf = bytes.indexOf(LF, pos);
@@ -116,6 +117,7 @@ export class SmtpReplyWatch {
     }
     const events = this.events;
     this.events = [];
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parser.push() in the loop runs the callbacks that set failure
     return this.failure ? { bytes: [], events, error: this.failure } : { bytes: out, events };
   }
 

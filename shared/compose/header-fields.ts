@@ -39,7 +39,7 @@ export function unstructuredField(name: string, text: string): string {
   const writer = new FieldWriter(name);
   const words = [...text.trim().matchAll(/([ \t]*)([^ \t]+)/g)];
   for (let i = 0; i < words.length;) {
-    const [, space = '', word = ''] = words[i]!;
+    const [, space = '', word = ''] = words[i] ?? [];
     const gap = i === 0 ? ' ' : space;
     // The first word shares its line with the field name, and cannot fold away from it.
     if (!needsEncoding(word, i === 0 ? MAX_LITERAL_WORD - name.length - 1 : MAX_LITERAL_WORD)) {
@@ -48,7 +48,9 @@ export function unstructuredField(name: string, text: string): string {
       continue;
     }
     let run = word;
-    for (i++; i < words.length && needsEncoding(words[i]![2]!); i++) run += words[i]![0];
+    for (i++; i < words.length && needsEncoding(words[i]?.[2] ?? ''); i++) {
+      run += words[i]?.[0] ?? '';
+    }
     writer.encoded(run, gap);
   }
   if (words.length === 0) writer.word('', ' ');

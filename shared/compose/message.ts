@@ -91,7 +91,7 @@ export function rfc822Encoding(bytes: Uint8Array, eightBit: boolean): '7bit' | '
   let hasHigh = false;
   let lineStart = 0;
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
+    const byte = bytes[i] ?? 0;
     if (byte === NUL) return undefined;
     if (byte >= 0x80) hasHigh = true;
     if (byte === CR && bytes[i + 1] !== LF) return undefined;
@@ -130,7 +130,8 @@ function attachmentPart(attachment: Attachment, eightBit: boolean): Part {
 }
 
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
-  const first = needle[0]!;
+  const first = needle[0];
+  if (first === undefined) return false;
   for (
     let i = haystack.indexOf(first);
     i >= 0 && i <= haystack.length - needle.length;

@@ -27,11 +27,11 @@ export function base64Lines(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   let column = 0;
   const whole = bytes.length - (bytes.length % 3);
   for (let i = 0; i < whole; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[at++] = ALPHABET[n >> 18]!;
-    out[at++] = ALPHABET[(n >> 12) & 63]!;
-    out[at++] = ALPHABET[(n >> 6) & 63]!;
-    out[at++] = ALPHABET[n & 63]!;
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out[at++] = ALPHABET[n >> 18] ?? 0;
+    out[at++] = ALPHABET[(n >> 12) & 63] ?? 0;
+    out[at++] = ALPHABET[(n >> 6) & 63] ?? 0;
+    out[at++] = ALPHABET[n & 63] ?? 0;
     column += 4;
     if (column === BASE64_LINE) {
       out[at++] = CR;
@@ -42,10 +42,10 @@ export function base64Lines(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   if (whole < bytes.length) {
     // §6.8: one or two octets left over are padded with `=` to a whole quantum.
     const hasTwo = bytes.length - whole === 2;
-    const n = (bytes[whole]! << 16) | (hasTwo ? bytes[whole + 1]! << 8 : 0);
-    out[at++] = ALPHABET[n >> 18]!;
-    out[at++] = ALPHABET[(n >> 12) & 63]!;
-    out[at++] = hasTwo ? ALPHABET[(n >> 6) & 63]! : PAD;
+    const n = ((bytes[whole] ?? 0) << 16) | (hasTwo ? (bytes[whole + 1] ?? 0) << 8 : 0);
+    out[at++] = ALPHABET[n >> 18] ?? 0;
+    out[at++] = ALPHABET[(n >> 12) & 63] ?? 0;
+    out[at++] = hasTwo ? (ALPHABET[(n >> 6) & 63] ?? 0) : PAD;
     out[at++] = PAD;
     column += 4;
   }

@@ -50,13 +50,13 @@ function getAttribute(c: Cursor): [string, string] | null {
         c.at++;
         return [name, value];
       }
-      value += lower(bytes[c.at]!);
+      value += lower(bytes[c.at] ?? 0);
     }
     return null;
   }
   if (quote === 0x3e) return [name, ''];
   for (; c.at < bytes.length; c.at++) {
-    const b = bytes[c.at]!;
+    const b = bytes[c.at] ?? 0;
     if (isSpace(b) || b === 0x3e) return [name, value];
     value += lower(b);
   }

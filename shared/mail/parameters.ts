@@ -84,8 +84,7 @@ export function parseStructured(text: string, declared: string | null = null): S
   for (const [name, { sections }] of continued) {
     let charset: string | null = null;
     let binary = '';
-    for (const index of [...sections.keys()].sort((a, b) => a - b)) {
-      const [isEncoded, raw] = sections.get(index)!;
+    for (const [index, [isEncoded, raw]] of [...sections].sort(([a], [b]) => a - b)) {
       let part = raw;
       if (isEncoded && index === 0) {
         // §4: only the first section carries `charset'language'`.

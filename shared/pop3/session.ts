@@ -172,7 +172,10 @@ export class Pop3Session {
 
   /** Headers and the first `lines` body lines (RFC 1939 §7). */
   async top(msg: number, lines: number, options: RetrOptions = {}): Promise<Uint8Array> {
-    return (await this.request({ verb: 'TOP', msg, lines }, this.messageLimit(options))).body!;
+    return (
+      (await this.request({ verb: 'TOP', msg, lines }, this.messageLimit(options))).body ??
+      new Uint8Array()
+    );
   }
 
   /**
@@ -203,7 +206,7 @@ export class Pop3Session {
         { verb: 'TOP', msg, lines: 0 },
         this.limits.maxMessageBytes,
       );
-      if (reply.status.kind === 'ok') return reply.body!;
+      if (reply.status.kind === 'ok') return reply.body ?? new Uint8Array();
       // Without CAPA we only guessed that TOP exists; RETR still works.
       if (caps.isKnown) throw replyError({ verb: 'TOP', msg, lines: 0 }, reply, 'POP3_ERR');
     }
@@ -212,7 +215,10 @@ export class Pop3Session {
 
   /** The whole message, with progress. */
   async retr(msg: number, options: RetrOptions = {}): Promise<Uint8Array> {
-    return (await this.request({ verb: 'RETR', msg }, this.messageLimit(options), options)).body!;
+    return (
+      (await this.request({ verb: 'RETR', msg }, this.messageLimit(options), options)).body ??
+      new Uint8Array()
+    );
   }
 
   /** The message in chunks, without holding it whole; resolves to its size. */

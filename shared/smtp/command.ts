@@ -180,7 +180,7 @@ function parseMail(args: string, context: CommandContext): SmtpCommand {
   const params = read.rest === '' ? [] : read.rest.replace(/^ /, '').split(' ');
   if (read.rest !== '' && !read.rest.startsWith(' ')) throw fail('MAIL parameters need a space');
   for (const param of params) {
-    const [key = '', value] = param.split('=', 2) as [string, string | undefined];
+    const [key, value] = param.split('=', 2) as [string, string | undefined];
     const name = key.toUpperCase();
     if (
       name === 'SIZE' &&
@@ -192,9 +192,10 @@ function parseMail(args: string, context: CommandContext): SmtpCommand {
     } else if (
       name === 'BODY' &&
       command.body === undefined &&
-      /^(7BIT|8BITMIME)$/i.test(value ?? '')
+      value !== undefined &&
+      /^(7BIT|8BITMIME)$/i.test(value)
     ) {
-      command.body = value!.toUpperCase() as '7BIT' | '8BITMIME';
+      command.body = value.toUpperCase() as '7BIT' | '8BITMIME';
     } else if (name === 'SMTPUTF8' && value === undefined && !command.smtpUtf8) {
       command.smtpUtf8 = true;
     } else {

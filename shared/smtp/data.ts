@@ -77,7 +77,7 @@ export function toCrlf(body: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(body.length + extra);
   let at = 0;
   for (let i = 0; i < body.length; i++) {
-    const byte = body[i]!;
+    const byte = body[i] ?? 0;
     if (byte === LF && body[i - 1] !== CR) out[at++] = CR;
     out[at++] = byte;
     if (byte === CR && body[i + 1] !== LF) out[at++] = LF;

@@ -78,6 +78,13 @@ export class SmtpReplyQueue {
     });
   }
 
+  /** One encoded command line, resolved with its reply; sendGroup() of one line. */
+  send(line: Uint8Array): Promise<SmtpReply> {
+    const reply = this.expectReply();
+    if (!this.closeError) this.writeAll([line]);
+    return reply;
+  }
+
   /**
    * Write already-encoded command lines in ONE write and resolve each with
    * its reply, in order (RFC 2920 §3.1: a group ends with DATA or a command

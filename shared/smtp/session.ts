@@ -174,8 +174,7 @@ export class SmtpSession {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    const [reply] = this.queue.sendGroup([bytes]);
-    return reply!;
+    return this.queue.send(bytes);
   }
 
   /** A typed error for a negative reply; the command is redacted. */

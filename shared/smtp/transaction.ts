@@ -135,8 +135,9 @@ export async function sendMessage(
   if (channel.isPipelining) {
     replies = await Promise.all(channel.group(commands, context));
   } else {
-    replies = [await channel.exchange(mail)];
-    if (isAccepted(replies[0]!)) {
+    const mailReply = await channel.exchange(mail);
+    replies = [mailReply];
+    if (isAccepted(mailReply)) {
       for (const rcpt of rcpts) replies.push(await channel.exchange(rcpt));
       const accepted = replies.slice(1).filter(isAccepted).length;
       if (accepted === rcpts.length || (policy === 'continue' && accepted > 0)) {
@@ -158,8 +159,10 @@ export async function sendMessage(
   if (mailReply.code !== 250) return stop(channel.replyError(mail, mailReply));
   const accepted: string[] = [];
   const refused: RefusedRecipient[] = [];
-  rcptReplies.forEach((reply, index) => {
-    const address = envelope.to[index]!;
+  // MAIL was accepted, so every RCPT went out and has its reply.
+  envelope.to.forEach((address, index) => {
+    const reply = rcptReplies[index];
+    if (reply === undefined) return;
     if (isAccepted(reply)) accepted.push(address);
     else refused.push({ address, reply: summary(reply) });
   });

@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DovecotError, startDovecot, type DovecotSlot } from '../support/dovecot.ts';
 import { dovecotForFile } from '../support/shared-dovecot.ts';
+import { instanceOf } from '../support/instance.ts';
 
 /** A bare POP3 line reader over one socket: status lines and CRLF.CRLF-terminated bodies. */
 class Wire {
@@ -173,13 +174,14 @@ describe("a test file's Dovecot", () => {
   beforeAll(async () => {
     d = await dovecotForFile();
   });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   afterAll(() => d?.stop());
   beforeEach(() => d.clearMailbox('alice'));
 
   it('speaks implicit TLS verified against the returned CA, with an APOP greeting', async () => {
     const { wire, greeting } = await openImplicit(d);
     expect(greeting).toMatch(/^\+OK Dovecot.* <[^>]+>$/);
-    expect((wire.socket as tls.TLSSocket).getProtocol()).toMatch(/^TLSv1\.[23]$/);
+    expect(instanceOf(wire.socket, tls.TLSSocket).getProtocol()).toMatch(/^TLSv1\.[23]$/);
     expect(d).toMatchObject({ host: '127.0.0.1', servername: 'localhost' });
     wire.socket.destroy();
   });

@@ -153,7 +153,7 @@ export class BidiBrowser {
           () => reject(new Error(`Firefox did not open BiDi within 60 s: ${seen.slice(-500)}`)),
           60_000,
         );
-        child.stderr?.on('data', (chunk: Buffer) => {
+        child.stderr.on('data', (chunk: Buffer) => {
           seen += chunk.toString();
           const match = LISTENING.exec(seen);
           if (match?.[1]) {
@@ -168,7 +168,7 @@ export class BidiBrowser {
         });
       });
       // Keep draining stderr so a chatty browser never blocks on a full pipe.
-      child.stderr?.resume();
+      child.stderr.resume();
       const ws = new WebSocket(`${url}/session`);
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());

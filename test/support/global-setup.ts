@@ -47,6 +47,7 @@ async function acquireDovecot(): Promise<SharedDovecotInfo> {
 async function releaseDovecot(): Promise<void> {
   const shared = holder[KEY];
   if (shared === undefined || --shared.users > 0) return;
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- KEY is one fixed symbol on globalThis, not a map key; deleting it lets the next run start a fresh server
   delete holder[KEY];
   await (await shared.info).stop();
 }

@@ -90,7 +90,7 @@ describe('AttachmentList', () => {
     const link = root.querySelector('a');
     expect(link?.getAttribute('aria-label')).toBe(name);
     expect(Array.from(link?.textContent ?? '')).toHaveLength(60);
-    expect(link?.textContent?.endsWith('.pdf')).toBe(true);
+    expect(link?.textContent.endsWith('.pdf')).toBe(true);
   });
 
   it('revokes its object URLs when unmounted', () => {

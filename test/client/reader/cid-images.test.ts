@@ -14,8 +14,8 @@ const PNG = Uint8Array.from(
 const SIGNATURES: Record<string, number[]> = {
   'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0],
   'image/jpeg': [0xff, 0xd8, 0xff, 0xe0],
-  'image/gif': [...'GIF89a'].map((c) => c.charCodeAt(0)),
-  'image/webp': [...'RIFF\0\0\0\0WEBPVP8 '].map((c) => c.charCodeAt(0)),
+  'image/gif': Array.from('GIF89a', (c) => c.charCodeAt(0)),
+  'image/webp': Array.from('RIFF\0\0\0\0WEBPVP8 ', (c) => c.charCodeAt(0)),
 };
 
 function part(contentId: string | null, mimeType: string, bytes: Uint8Array): ParsedAttachment {

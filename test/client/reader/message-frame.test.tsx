@@ -74,9 +74,7 @@ describe('MessageFrame', () => {
 
   it('uses the singular and hides the button without a handler', () => {
     render(<MessageFrame document="" blockedRemote={1} />, root);
-    expect(root.querySelector('[role="status"]')?.textContent?.trim()).toBe(
-      '1 remote item blocked',
-    );
+    expect(root.querySelector('[role="status"]')?.textContent.trim()).toBe('1 remote item blocked');
     expect(root.querySelector('button')).toBeNull();
   });
 });

@@ -95,7 +95,7 @@ describe('MessageHeaders in another language', () => {
     );
     const h2 = root.querySelector('h2');
     expect(h2?.getAttribute('title')).toBe(subject.trim());
-    expect(h2?.textContent?.length).toBeLessThan(subject.length);
+    expect(h2?.textContent.length).toBeLessThan(subject.length);
   });
 });
 

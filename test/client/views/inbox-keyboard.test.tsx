@@ -121,7 +121,7 @@ describe('inbox keyboard', () => {
     await settle();
     const names = (): (string | undefined)[] =>
       [...mounted!.root.querySelectorAll('button')].map(
-        (b) => b.getAttribute('aria-label') ?? b.textContent?.trim(),
+        (b) => b.getAttribute('aria-label') ?? b.textContent.trim(),
       );
     expect(names()).toEqual(expect.arrayContaining(['Refresh', 'Sign out']));
     // Actions on messages appear once there is one to act on, as on Gmail.

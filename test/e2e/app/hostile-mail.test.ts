@@ -142,6 +142,7 @@ async function openRow(fixture: Fixture): Promise<void> {
 
 async function messageFrame(): Promise<Frame> {
   const element = await app.page.locator('iframe[title="Message body"]').elementHandle();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a locator may resolve to no element even though the type says one
   const frame = await element?.contentFrame();
   if (!frame) throw new Error('message frame not found');
   await frame.waitForLoadState('load');
@@ -160,7 +161,7 @@ async function coveredControls(): Promise<string[]> {
   return app.page.evaluate((names) => {
     const controls = Array.from(document.querySelectorAll('button'));
     return names.filter((name) => {
-      const button = controls.find((b) => b.textContent?.trim() === name);
+      const button = controls.find((b) => b.textContent.trim() === name);
       if (!button) return true;
       const box = button.getBoundingClientRect();
       const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
@@ -217,8 +218,11 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await app?.close();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await world?.dispose();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await recorder?.close();
   console.log(`hostile mail screenshots: ${SCREENSHOTS}`);
 });

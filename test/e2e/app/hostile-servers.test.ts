@@ -217,7 +217,10 @@ function cachedUidls(server: string): Promise<string[]> {
         open.onerror = () => resolve([]);
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('headers')) return resolve([]);
+          if (!db.objectStoreNames.contains('headers')) {
+            resolve([]);
+            return;
+          }
           const all = db.transaction('headers').objectStore('headers').getAll();
           // Closed at once: an open connection would hold up the app's own upgrades and deletes.
           all.onsuccess = () => {
@@ -312,8 +315,11 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await browser?.close();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await gateway?.dispose();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await Promise.all([...(upstreams?.values() ?? [])].map((upstream) => upstream.close()));
 });
 

@@ -85,8 +85,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   remote?.closeAllConnections();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   remote?.close();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await world?.dispose();
   console.log(`app e2e screenshots: ${SCREENSHOTS}`);
 });
@@ -189,8 +192,8 @@ describe('web client end to end', () => {
         db.close();
       }
       return JSON.stringify({
-        local: { ...localStorage },
-        session: { ...sessionStorage },
+        local: Object.fromEntries(Object.entries(localStorage)),
+        session: Object.fromEntries(Object.entries(sessionStorage)),
         cookie: document.cookie,
         url: location.href,
         databases,

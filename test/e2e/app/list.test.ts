@@ -49,6 +49,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await world?.dispose();
 });
 
@@ -241,11 +242,17 @@ describe('the message list', () => {
       let isHolding = false;
       socket.onMessage((message) => server.send(message));
       server.onMessage((message) => {
-        if (typeof message === 'string') return socket.send(message);
+        if (typeof message === 'string') {
+          socket.send(message);
+          return;
+        }
         if (isHolding) return void held.then(() => socket.send(message));
         const text = message.toString('latin1');
         const stat = /^\+OK \d+ \d+\r\n/m.exec(text);
-        if (!stat) return socket.send(message);
+        if (!stat) {
+          socket.send(message);
+          return;
+        }
         const end = stat.index + stat[0].length;
         socket.send(message.subarray(0, end));
         isHolding = true;

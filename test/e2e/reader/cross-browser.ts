@@ -134,6 +134,7 @@ export function describeHostileCorpus(
   }, 120_000);
 
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
     await driver?.close();
   });
 

@@ -28,6 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await session?.close();
   console.log(`reader e2e screenshots: ${SCREENSHOTS}`);
 });
@@ -85,6 +86,7 @@ describe('hostile corpus', () => {
           ),
           intact: [
             typeof document.getElementById === 'function',
+            // eslint-disable-next-line @typescript-eslint/no-deprecated -- never called: the test only checks a hostile message left this built-in intact
             typeof document.getElementsByTagName === 'function',
             document.defaultView === window,
             document.body instanceof HTMLBodyElement,

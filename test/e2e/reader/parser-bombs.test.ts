@@ -98,6 +98,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await session?.close();
 });
 
@@ -114,6 +115,7 @@ async function renderWhilePinging(
     isDone = true;
   });
   const answers: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the finally() callback while evaluate() is awaited
   while (!isDone) answers.push(await session.page.evaluate(() => window.harness.phase()));
   return { report: await rendering, answers, elapsedMs: performance.now() - started };
 }

@@ -80,6 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await dovecot?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
   if (compiled) await rm(compiled, { recursive: true, force: true });

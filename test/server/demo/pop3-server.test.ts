@@ -2,7 +2,7 @@
 // wire, deletions, locking, pipelining and the loopback-only rule.
 
 import { Buffer } from 'node:buffer';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { connect as connectTls, TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEMO_USER,
@@ -11,6 +11,7 @@ import {
   type DemoServer,
   type DemoServerOptions,
 } from '../../../server/demo/index.ts';
+import { instanceOf } from '../../support/instance.ts';
 import { apopDigest, signIn, TestClient, unstuff } from './pop3-test-client.ts';
 
 const servers: DemoServer[] = [];
@@ -50,7 +51,7 @@ describe('connection', () => {
     expect(server.ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(server.users).toEqual([DEMO_USER]);
     const { client, greeting } = await open(server);
-    expect((client.socket as TLSSocket).authorized).toBe(true);
+    expect(instanceOf(client.socket, TLSSocket).authorized).toBe(true);
     expect(greeting).toMatch(/^\+OK .*not a real mailbox.* <[^<>@\s]+@localhost>$/);
   });
 

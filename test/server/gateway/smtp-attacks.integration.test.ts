@@ -28,10 +28,13 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   // Whatever each attack tried, bob got nothing.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await postfix?.drained();
   expect(await dovecot.readMailbox('bob')).toHaveLength(0);
   expect(await postfix.log()).not.toContain(`to=<${VICTIM}>`);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await postfix?.stop();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   await dovecot?.stop();
 });
 

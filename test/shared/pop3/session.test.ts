@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Pop3Error, Pop3ReplyError } from '../../../shared/pop3/errors.ts';
 import { scriptedSession, table } from '../../support/scripted-peer.ts';
+import { instanceOf } from '../../support/instance.ts';
 
 const CAPA_BASIC = '+OK\r\nUSER\r\nTOP\r\nUIDL\r\n.\r\n';
 const CAPA_PIPELINED = '+OK\r\nUSER\r\nTOP\r\nUIDL\r\nPIPELINING\r\n.\r\n';
@@ -64,7 +65,7 @@ describe('Pop3Session sign-in', () => {
     );
     const error = await rejection(session.login(LOGIN));
     expect(error.code).toBe('POP3_AUTH_FAILED');
-    expect((error as Pop3ReplyError).responseCode).toBe('AUTH');
+    expect(instanceOf(error, Pop3ReplyError).responseCode).toBe('AUTH');
     expect(peer.lines.some((line) => line.startsWith('USER'))).toBe(false);
     expect(error.message).not.toContain('secret');
   });
@@ -90,8 +91,8 @@ describe('Pop3Session sign-in', () => {
     const error = await rejection(session.login(LOGIN));
     expect(error).toBeInstanceOf(Pop3ReplyError);
     expect(error.code).toBe('POP3_ERR');
-    expect((error as Pop3ReplyError).isTransient).toBe(true);
-    expect((error as Pop3ReplyError).command).toBe('PASS ****** [10]');
+    expect(instanceOf(error, Pop3ReplyError).isTransient).toBe(true);
+    expect(instanceOf(error, Pop3ReplyError).command).toBe('PASS ****** [10]');
   });
 
   it('reports [SYS/PERM] as a broken server, not as a wrong password, and tries nothing else', async () => {
@@ -103,9 +104,9 @@ describe('Pop3Session sign-in', () => {
     const error = await rejection(session.login(LOGIN));
     expect(error).toBeInstanceOf(Pop3ReplyError);
     expect(error.code).toBe('POP3_ERR');
-    expect((error as Pop3ReplyError).responseCode).toBe('SYS/PERM');
-    expect((error as Pop3ReplyError).meaning).toBe('permanent');
-    expect((error as Pop3ReplyError).isTransient).toBe(false);
+    expect(instanceOf(error, Pop3ReplyError).responseCode).toBe('SYS/PERM');
+    expect(instanceOf(error, Pop3ReplyError).meaning).toBe('permanent');
+    expect(instanceOf(error, Pop3ReplyError).isTransient).toBe(false);
     expect(peer.lines.map((line) => line.split(' ')[0])).toEqual(['CAPA', 'AUTH']);
   });
 
@@ -131,9 +132,9 @@ describe('Pop3Session sign-in', () => {
     const error = await rejection(session.greeting);
     expect(error).toBeInstanceOf(Pop3ReplyError);
     expect(error.code).toBe('POP3_ERR');
-    expect((error as Pop3ReplyError).responseCode).toBe('SYS/TEMP');
+    expect(instanceOf(error, Pop3ReplyError).responseCode).toBe('SYS/TEMP');
     // The greeting is its own kind of reply: no command was sent, so none failed.
-    expect((error as Pop3ReplyError).command).toBe('greeting');
+    expect(instanceOf(error, Pop3ReplyError).command).toBe('greeting');
     expect(error.message).toBe('the server refused the session in its greeting: overloaded');
     await expect(session.login(LOGIN)).rejects.toBeInstanceOf(Pop3Error);
   });

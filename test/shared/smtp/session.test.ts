@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SmtpReplyError } from '../../../shared/smtp/errors.ts';
-import { SmtpError, SmtpRecipientError } from '../../../shared/smtp/errors.ts';
+import { SmtpError, SmtpRecipientError, SmtpReplyError } from '../../../shared/smtp/errors.ts';
 import { EHLO_PIPELINED, EHLO_PLAIN, fakeSession, submission } from './fake-server.ts';
 import { SmtpSession } from '../../../shared/smtp/session.ts';
 import { decode, encode, FEEDS } from '../../support/feed.ts';
+import { instanceOf } from '../../support/instance.ts';
 
 const LOGIN = { username: 'alice@example.org', password: 'secret one' };
 const MESSAGE = encode('Subject: hi\r\n\r\n.leading dot\r\nbye\r\n');
@@ -87,7 +87,7 @@ describe('SmtpSession AUTH', () => {
     await world.session.ehlo('client.example');
     const error = await rejection(world.session.login(LOGIN));
     expect(error.code).toBe('SMTP_AUTH_FAILED');
-    expect((error as SmtpReplyError).reply).toMatchObject({ code: 535, enhanced: '5.7.8' });
+    expect(instanceOf(error, SmtpReplyError).reply).toMatchObject({ code: 535, enhanced: '5.7.8' });
     expect(world.server.lines.filter((line) => line.startsWith('AUTH'))).toHaveLength(1);
     expect(error.message).not.toContain('secret');
     expect(world.session.state).toBe('ready');
@@ -116,7 +116,7 @@ describe('SmtpSession AUTH', () => {
     await world.session.ehlo('client.example');
     const error = await rejection(world.session.login(LOGIN));
     expect(error.code).toBe('SMTP_BUSY');
-    expect((error as SmtpReplyError).isTransient).toBe(true);
+    expect(instanceOf(error, SmtpReplyError).isTransient).toBe(true);
     expect(world.server.lines).toHaveLength(2);
   });
 
@@ -223,7 +223,7 @@ describe('SmtpSession send', () => {
     const error = await rejection(session.send(envelope));
     expect(error).toBeInstanceOf(SmtpRecipientError);
     expect(error.code).toBe('SMTP_RECIPIENT_REFUSED');
-    expect((error as SmtpRecipientError).refused).toEqual([
+    expect(instanceOf(error, SmtpRecipientError).refused).toEqual([
       {
         address: 'carol@example.net',
         reply: {
@@ -244,7 +244,7 @@ describe('SmtpSession send', () => {
       'RCPT TO:<bob@example.net>': '450 4.2.0 greylisted\r\n',
     });
     const error = await rejection(session.send(envelope));
-    expect((error as SmtpRecipientError).refused.map((entry) => entry.address)).toEqual([
+    expect(instanceOf(error, SmtpRecipientError).refused.map((entry) => entry.address)).toEqual([
       'bob@example.net',
     ]);
     expect(server.isClosed).toBe(true);
@@ -284,7 +284,7 @@ describe('SmtpSession send', () => {
     });
     const error = await rejection(session.send(envelope));
     expect(error.code).toBe('SMTP_REPLY');
-    expect((error as SmtpReplyError).command).toBe('MAIL FROM:<…>');
+    expect(instanceOf(error, SmtpReplyError).command).toBe('MAIL FROM:<…>');
     expect(server.lines).not.toContain('RCPT TO:<bob@example.net>');
   });
 

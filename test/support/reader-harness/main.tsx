@@ -84,7 +84,7 @@ function analyze(html: string): DocumentReport {
       doc.body.querySelectorAll('[style]'),
       (el) => el.getAttribute('style') ?? '',
     ),
-    text: doc.body.textContent ?? '',
+    text: doc.body.textContent,
   };
 }
 
@@ -125,7 +125,7 @@ function report(root: HTMLElement, error: RenderReport['error']): RenderReport {
     headerText: header?.textContent ?? '',
     textLinks: Array.from(text?.querySelectorAll('a') ?? [], (a) => ({
       href: a.getAttribute('href') ?? '',
-      text: a.textContent ?? '',
+      text: a.textContent,
       target: a.getAttribute('target'),
       rel: a.getAttribute('rel'),
     })),
@@ -133,7 +133,7 @@ function report(root: HTMLElement, error: RenderReport['error']): RenderReport {
     plainText: text?.textContent ?? '',
     attachments: Array.from(root.querySelectorAll('ul.attachments a'), (a) => ({
       name: a.getAttribute('aria-label'),
-      text: a.textContent ?? '',
+      text: a.textContent,
       download: a.getAttribute('download') ?? '',
       href: a.getAttribute('href') ?? '',
       type: a.getAttribute('type'),

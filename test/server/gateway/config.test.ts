@@ -2,30 +2,8 @@
 // bind rules of docs/security.md #11 and #24; CONFIG_FILE; --help.
 
 import { describe, expect, it } from 'vitest';
-import { ConfigError, helpText, LIMIT_KEYS, loadConfig } from '../../../server/config.ts';
-
-const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-
-function load(env: Record<string, string>, files: Record<string, string> = {}) {
-  return loadConfig({
-    env,
-    readFile: (file) => {
-      const text = files[file];
-      if (text === undefined) throw new Error('ENOENT: no such file');
-      return text;
-    },
-  });
-}
-
-function failure(env: Record<string, string>, files?: Record<string, string>): ConfigError {
-  try {
-    load(env, files);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { helpText, LIMIT_KEYS } from '../../../server/config.ts';
+import { failure, load, TEST_CA as CA } from '../../support/config-files.ts';
 
 describe('loadConfig', () => {
   it('has safe defaults: loopback, 8080, "/", no upstream (demo mode)', () => {

@@ -3,32 +3,10 @@
 // key named, the sender rule, the caps' defaults, and what api/config says.
 
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../server/config.ts';
+import { failure, load, TEST_CA as CA } from '../../support/config-files.ts';
 import { senderAddress } from '../../../server/smtp-config.ts';
 
-const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const POP3 = { POP3_HOST: 'pop.example.org' };
-
-function load(env: Record<string, string>, files: Record<string, string> = {}) {
-  return loadConfig({
-    env,
-    readFile: (file) => {
-      const text = files[file];
-      if (text === undefined) throw new Error('ENOENT: no such file');
-      return text;
-    },
-  });
-}
-
-function failure(env: Record<string, string>, files?: Record<string, string>): ConfigError {
-  try {
-    load(env, files);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('submission server configuration', () => {
   it('is absent unless SMTP_HOST is set', () => {

@@ -11,7 +11,7 @@ import {
   type Pop3Session,
   type UidlEntry,
 } from '../../shared/pop3/index.ts';
-import { readMessageHeaders } from '../../shared/mail/index.ts';
+import { listHeaders, readMessageHeaders } from '../../shared/mail/index.ts';
 import type { HeaderCache } from '../cache/header-cache.ts';
 import { summarizeHeaders } from '../mail/header-summary.ts';
 import { visibleRows, type MessageRow, type SortKey } from './message-rows.ts';
@@ -187,7 +187,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
     await Promise.all(
       batch.map(async (row) => {
         try {
-          const header = listHeader(await session.headers(row.msg));
+          const header = listHeader(await listHeaders(session, row.msg));
           land(row.uidl, header);
           fresh.push([row.uidl, header]);
         } catch (error) {
@@ -259,7 +259,7 @@ export function createMailboxStore(deps: MailboxStoreDeps): MailboxStore {
       let uidlReply = isColdStart ? undefined : askUidl();
       let firstPage: Array<[number, Promise<Uint8Array>]> = [];
       const askFirstPage = (msgs: number[]): void => {
-        firstPage = msgs.map((msg) => [msg, session.headers(msg)]);
+        firstPage = msgs.map((msg) => [msg, listHeaders(session, msg)]);
         for (const [, reply] of firstPage) reply.catch(() => undefined);
         uidlReply = askUidl();
       };

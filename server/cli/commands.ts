@@ -1,7 +1,7 @@
 // The pop3 command's three actions over an open session: check, list, retr.
 // Output goes to the writers it is given, so tests can read it.
 
-import { readMessageHeaders, type Mailbox } from '../../shared/mail/index.ts';
+import { listHeaders, readMessageHeaders, type Mailbox } from '../../shared/mail/index.ts';
 import { Pop3ReplyError } from '../../shared/pop3/errors.ts';
 import type { Pop3Session } from '../../shared/pop3/session.ts';
 import type { Capabilities, Greeting } from '../../shared/pop3/replies.ts';
@@ -97,7 +97,7 @@ export async function summarize(session: Pop3Session, limit?: number): Promise<M
     newest.map(async (entry) => {
       // The shared fast header rule, the same the web list and the reader use: a full
       // MIME parse per header block (postal-mime) cost some ten times as much.
-      const parsed = readMessageHeaders(await session.headers(entry.msg));
+      const parsed = readMessageHeaders(await listHeaders(session, entry.msg));
       return {
         number: entry.msg,
         uidl: uidlOf.get(entry.msg) ?? null,

@@ -8,6 +8,12 @@ export { parseStructured, type StructuredValue } from './parameters.ts';
 export { prescanCharset } from './meta-charset.ts';
 export { bodyEncoding, labelTextParts } from './body-charset.ts';
 export {
+  listHeaders,
+  needsFirstPart,
+  FIRST_PART_LINES,
+  type HeaderSource,
+} from './list-headers.ts';
+export {
   declaredCharset,
   readMessageHeaders,
   MAX_HEADER_BYTES,

@@ -83,8 +83,52 @@ export const CHARSET_CASES: readonly CharsetFixture[] = [
     cc: [],
     body: 'Отчёт готов, смотрите таблицу.',
   },
+  {
+    file: 'gb2312-part-charset.eml',
+    case: 'raw GB2312 Subject and From in a multipart message whose charset only its parts declare',
+    subject: '黄山游记',
+    fromName: '李娜',
+    fromAddress: 'li.na@example.cn',
+    to: [''],
+    cc: [],
+    body: '黄山的照片在这里，下次一起去。',
+  },
 ];
 
 export function readCharsetFixture(file: string): Uint8Array {
   return new Uint8Array(readFileSync(CHARSET_FIXTURES + file));
+}
+
+/** The header block and its blank line: what TOP n 0 returns. */
+export function headerBlock(raw: Uint8Array): Uint8Array {
+  const end = raw.findIndex((_, i) => raw[i] === 13 && raw[i + 1] === 10 && raw[i + 2] === 13);
+  return raw.subarray(0, end + 4);
+}
+
+/** What TOP n `lines` returns: the header block and the first `lines` lines of body. */
+export function topLines(raw: Uint8Array, lines: number): Uint8Array {
+  let end = headerBlock(raw).length;
+  for (let line = 0; line < lines && end < raw.length; line++) {
+    const lf = raw.indexOf(10, end);
+    end = lf < 0 ? raw.length : lf + 1;
+  }
+  return raw.subarray(0, end);
+}
+
+/** A POP3 session's TOP, as listing asks it (shared/mail/list-headers.ts), over fixtures. */
+export function fixtureSource(messages: readonly Uint8Array[]): {
+  headers: (msg: number) => Promise<Uint8Array>;
+  top: (msg: number, lines: number) => Promise<Uint8Array>;
+  tops: number[];
+} {
+  const tops: number[] = [];
+  const at = (msg: number): Uint8Array => messages[msg - 1] ?? new Uint8Array();
+  return {
+    tops,
+    headers: (msg) => Promise.resolve(headerBlock(at(msg))),
+    top: (msg, lines) => {
+      tops.push(msg);
+      return Promise.resolve(topLines(at(msg), lines));
+    },
+  };
 }

@@ -4,15 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { printList, summarize, type MessageSummary } from '../../../server/cli/commands.ts';
 import type { Pop3Session } from '../../../shared/pop3/session.ts';
-import { CHARSET_CASES, readCharsetFixture } from '../../support/charset-fixtures.ts';
+import {
+  CHARSET_CASES,
+  fixtureSource,
+  readCharsetFixture,
+} from '../../support/charset-fixtures.ts';
 
-/** Just what summarize() asks of a session; whole fixtures stand in for TOP n 0 (they read the same). */
+/** Just what summarize() asks of a session: TOP n 0, and TOP n k where listing needs it. */
 function fakeSession(blocks: Uint8Array[]): Pop3Session {
   const fake = {
     capabilities: () => Promise.resolve({ hasUidl: true }),
     list: () => Promise.resolve(blocks.map((block, i) => ({ msg: i + 1, size: block.length }))),
     uidl: () => Promise.resolve(blocks.map((_, i) => ({ msg: i + 1, uidl: `u${i + 1}` }))),
-    headers: (msg: number) => Promise.resolve(blocks[msg - 1]!),
+    ...fixtureSource(blocks),
   };
   return fake as unknown as Pop3Session;
 }

@@ -5,10 +5,15 @@
 // decodes them, as the reader does with the whole message (issue 16's rule:
 // the charset the message declares, top-level or first text part).
 
+import { toBinary } from './charset.ts';
+import { headerBounds } from './header-block.ts';
 import { readMessageHeaders } from './message-headers.ts';
 
 /** Body lines that hold the first part's header in the mail that needs it. */
 export const FIRST_PART_LINES = 40;
+
+/** A byte of 0x80 or more, in the binary string form of shared/mail/charset.ts. */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** What listing needs of a POP3 session. */
 export interface HeaderSource {
@@ -23,23 +28,12 @@ export interface HeaderSource {
 export function needsFirstPart(head: Uint8Array): boolean {
   const headers = readMessageHeaders(head);
   if (headers.charset !== null || !headers.contentType.startsWith('multipart/')) return false;
-  const end = headerEnd(head);
-  for (let i = 0; i < end; i++) if ((head[i] ?? 0) >= 0x80) return true;
-  return false;
+  const text = toBinary(head);
+  return NON_ASCII.test(text.slice(0, headerBounds(text).headerEnd));
 }
 
 /** The bytes to read a list row from: the header block, with the first lines of body when needed. */
 export async function listHeaders(source: HeaderSource, msg: number): Promise<Uint8Array> {
   const head = await source.headers(msg);
   return needsFirstPart(head) ? source.top(msg, FIRST_PART_LINES) : head;
-}
-
-/** Where the header block ends (the blank line), or the end of the bytes. */
-function headerEnd(bytes: Uint8Array): number {
-  for (let i = 0; i + 1 < bytes.length; i++) {
-    if (bytes[i] !== 0x0a) continue;
-    if (bytes[i + 1] === 0x0a) return i;
-    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return i;
-  }
-  return bytes.length;
 }
